@@ -1,0 +1,106 @@
+import compression from 'compression';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import { createExecutionService } from './execution/execution-service.js';
+import { createErrorHandler } from './middleware/error-handler.js';
+import { notFound } from './middleware/not-found.js';
+import { createRateLimit } from './middleware/rate-limit.js';
+import { getRequestId, requestId } from './middleware/request-id.js';
+import type { PistonClient } from './piston/piston-client.js';
+import { createExecuteRouter } from './routes/execute-routes.js';
+import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
+import { createLanguagesRouter } from './routes/languages-routes.js';
+import type { RuntimeCache } from './runtimes/runtime-cache.js';
+
+/** Headers browsers may read from cross-origin responses. */
+const EXPOSED_HEADERS = ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag'];
+
+/** Everything the app needs, built by the composition root (main.ts) or by a test. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  piston: PistonClient;
+  runtimes: RuntimeCache;
+  /** Overrides for the health probe's timing (tests). */
+  health?: Omit<HealthRouterDeps, 'runtimes'>;
+}
+
+/** Builds the Express app. It does not listen and keeps no module-level state. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, runtimes } = deps;
+  const execution = createExecutionService({ client: deps.piston, runtimes, limits: config });
+  const app = express();
+
+  app.disable('x-powered-by');
+  // Responses are per request (executions) or carry their own ETag (languages).
+  app.set('etag', false);
+  // A hop count, never `true`: only the proxies we run may name the client's address.
+  app.set('trust proxy', config.TRUST_PROXY);
+
+  app.use(requestId());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => getRequestId(res as express.Response) ?? '',
+      // Method, path and status only: request and response bodies (code, stdin, output) never
+      // reach the logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: { ignore: (req) => req.url.startsWith('/health') },
+    }),
+  );
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: config.CORS_ORIGINS,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', 'X-Request-Id'],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+      optionsSuccessStatus: 204,
+    }),
+  );
+  app.use(compression({ threshold: 1024 }));
+
+  app.use('/health', createHealthRouter({ runtimes, ...deps.health }));
+  app.use(
+    '/api',
+    createRateLimit({
+      name: 'api',
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      limit: config.RATE_LIMIT_MAX,
+      logger,
+    }),
+  );
+  app.use('/api/execute/languages', createLanguagesRouter({ runtimes }));
+  app.use(
+    '/api/execute',
+    createExecuteRouter({
+      execution,
+      bodyLimit: config.BODY_LIMIT,
+      limiter: createRateLimit({
+        name: 'execute',
+        windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
+        limit: config.EXECUTE_RATE_LIMIT_MAX,
+        logger,
+      }),
+    }),
+  );
+
+  app.use(notFound());
+  app.use(createErrorHandler(logger));
+  return app;
+}

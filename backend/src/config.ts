@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+const int = (min: number) => z.coerce.number().int().min(min);
+const positiveInt = () => int(1);
+
+/** A byte size written as a plain number of bytes or with a unit (`512kb`, `1mb`). */
+const byteSize = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(String(value));
+    if (!match?.[1]) {
+      ctx.addIssue({ code: 'custom', message: 'expected a size such as 1048576, 512kb or 1mb' });
+      return z.NEVER;
+    }
+    const unit = SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] ?? 1;
+    return Math.floor(Number(match[1]) * unit);
+  })
+  .pipe(z.number().int().positive());
+
+/** `*` (any origin) or a comma-separated list of origins such as `https://app.example.com`. */
+const corsOrigins = z.string().transform((value, ctx): '*' | string[] => {
+  const trimmed = value.trim();
+  if (trimmed === '*') return '*';
+  const origins = trimmed
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  const bad = origins.filter((origin) => !/^https?:\/\/[^/\s]+$/i.test(origin));
+  if (origins.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected "*" or a comma-separated list of origins like https://example.com (bad: ${bad.join(', ') || 'empty'})`,
+    });
+    return z.NEVER;
+  }
+  return origins;
+});
+
+/** The one schema of every setting the gateway reads from its environment. */
+export const ConfigSchema = z
+  .object({
+    PORT: int(0).max(65535).default(5000),
+    PISTON_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:2000'),
+    PISTON_TIMEOUT_MS: positiveInt().default(5000),
+    TRUST_PROXY: int(0).max(10).default(0),
+    CORS_ORIGINS: corsOrigins.default('*'),
+    RATE_LIMIT_WINDOW_MS: positiveInt().default(15 * 60 * 1000),
+    RATE_LIMIT_MAX: positiveInt().default(100),
+    EXECUTE_RATE_LIMIT_WINDOW_MS: positiveInt().default(5 * 60 * 1000),
+    EXECUTE_RATE_LIMIT_MAX: positiveInt().default(20),
+    RUNTIME_CACHE_TTL_MS: positiveInt().default(60 * 60 * 1000),
+    MAX_CODE_BYTES: positiveInt().default(100 * 1024),
+    MAX_STDIN_BYTES: int(0).default(10 * 1024),
+    BODY_LIMIT: byteSize.default(1024 * 1024),
+    RUN_TIMEOUT_MS: positiveInt().default(3000),
+    MAX_RUN_TIMEOUT_MS: positiveInt().default(5000),
+    COMPILE_TIMEOUT_MS: positiveInt().default(10000),
+    RUN_MEMORY_LIMIT_BYTES: int(-1).default(128_000_000),
+    COMPILE_MEMORY_LIMIT_BYTES: int(-1).default(256_000_000),
+    SHUTDOWN_TIMEOUT_MS: positiveInt().default(10000),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  })
+  .refine((config) => config.RUN_TIMEOUT_MS <= config.MAX_RUN_TIMEOUT_MS, {
+    message: 'RUN_TIMEOUT_MS must not exceed MAX_RUN_TIMEOUT_MS',
+    path: ['RUN_TIMEOUT_MS'],
+  });
+
+/** The validated, typed configuration passed down from main.ts. */
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** Every key the configuration schema knows, for docs and drift tests. */
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+
+/** Thrown by loadConfig when one or more settings are invalid; lists every bad key. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: readonly { key: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`,
+    );
+  }
+}
+
+/**
+ * Parses the gateway's settings from an env-like object. Pure: reads only its argument.
+ * Empty strings count as unset, so `KEY=` in a .env file falls back to the default.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const input: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') input[key] = value;
+  }
+  const result = ConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        key: issue.path.join('.') || '(root)',
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,119 @@
+/** Every stable error code a client can receive, with the HTTP status it travels with. */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  invalid_request: 400,
+  unsupported_language: 400,
+  unsupported_version: 400,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  upstream_error: 502,
+  upstream_unavailable: 503,
+  upstream_timeout: 504,
+} as const;
+
+/** A stable, machine-readable error code. */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One entry of an error response's `details` list. */
+export interface ErrorDetail {
+  field?: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** The flat JSON body of every error response. */
+export interface ErrorBody {
+  error: string;
+  code: ErrorCode;
+  details?: ErrorDetail[];
+  requestId?: string;
+}
+
+interface AppErrorOptions {
+  details?: ErrorDetail[];
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+/**
+ * An error whose message is safe to show to clients. The status follows from the code,
+ * so a code can never travel with the wrong status.
+ */
+export abstract class AppError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly details: ErrorDetail[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get statusCode(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+type ClientErrorCode =
+  | 'invalid_json'
+  | 'invalid_request'
+  | 'unsupported_language'
+  | 'unsupported_version'
+  | 'payload_too_large'
+  | 'unsupported_media_type';
+
+/** A request the client must change before retrying (400, 413, 415). */
+export class BadRequestError extends AppError {
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    options?: AppErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** No route matches the request. */
+export class NotFoundError extends AppError {
+  readonly code = 'not_found';
+}
+
+/** The client exceeded a rate limit. */
+export class RateLimitedError extends AppError {
+  readonly code = 'rate_limited';
+}
+
+/** Piston answered, but with something the gateway cannot use. */
+export class UpstreamError extends AppError {
+  readonly code = 'upstream_error';
+}
+
+/** Piston could not be reached (refused, reset, DNS). */
+export class UpstreamUnavailableError extends AppError {
+  readonly code = 'upstream_unavailable';
+}
+
+/** Piston did not answer in time. */
+export class UpstreamTimeoutError extends AppError {
+  readonly code = 'upstream_timeout';
+}
+
+/** Builds the response body for an AppError; never includes the stack or the cause. */
+export function toErrorBody(error: AppError, requestId?: string): ErrorBody {
+  return {
+    error: error.message,
+    code: error.code,
+    ...(error.details ? { details: error.details } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
+}
+
+/** Anything the gateway did not anticipate; the message never reveals the cause. */
+export class InternalServerError extends AppError {
+  readonly code = 'internal_error';
+}

@@ -1,0 +1,88 @@
+import type { Config } from '../config.js';
+import { BadRequestError } from '../errors.js';
+import type { PistonExecuteRequest } from '../piston/piston-schemas.js';
+import type { ResolvedRuntime } from '../runtimes/resolve-runtime.js';
+import type { ExecuteRequest } from '../schemas/execute-request.js';
+import { entryFileName, extraFileName } from './file-names.js';
+
+/** The configuration that bounds one execution. */
+export type ExecutionLimits = Pick<
+  Config,
+  | 'MAX_CODE_BYTES'
+  | 'MAX_STDIN_BYTES'
+  | 'RUN_TIMEOUT_MS'
+  | 'MAX_RUN_TIMEOUT_MS'
+  | 'COMPILE_TIMEOUT_MS'
+  | 'RUN_MEMORY_LIMIT_BYTES'
+  | 'COMPILE_MEMORY_LIMIT_BYTES'
+>;
+
+/** Rejects code or stdin over the configured byte limits with 413 payload_too_large. */
+export function checkSizes(body: ExecuteRequest, limits: ExecutionLimits): void {
+  const codeBytes = (body.files ?? [{ content: body.code ?? '' }]).reduce(
+    (sum, file) => sum + Buffer.byteLength(file.content, 'utf8'),
+    0,
+  );
+  if (codeBytes > limits.MAX_CODE_BYTES) {
+    throw tooLarge(body.files ? 'files' : 'code', codeBytes, limits.MAX_CODE_BYTES);
+  }
+  const stdinBytes = Buffer.byteLength(body.stdin, 'utf8');
+  if (stdinBytes > limits.MAX_STDIN_BYTES) {
+    throw tooLarge('stdin', stdinBytes, limits.MAX_STDIN_BYTES);
+  }
+}
+
+/** The run timeout a request gets: its own (clamped to the maximum) or the default. */
+export function runTimeoutFor(body: ExecuteRequest, limits: ExecutionLimits): number {
+  return Math.min(body.timeout ?? limits.RUN_TIMEOUT_MS, limits.MAX_RUN_TIMEOUT_MS);
+}
+
+/** Builds the exact request Piston receives: resolved runtime, named files and every limit. */
+export function buildPistonRequest(
+  body: ExecuteRequest,
+  runtime: ResolvedRuntime,
+  limits: ExecutionLimits,
+): PistonExecuteRequest {
+  const runTimeout = runTimeoutFor(body, limits);
+  return {
+    language: runtime.language,
+    version: runtime.version,
+    files: nameFiles(body, runtime.language),
+    stdin: body.stdin,
+    args: body.args,
+    compile_timeout: limits.COMPILE_TIMEOUT_MS,
+    run_timeout: runTimeout,
+    compile_cpu_time: limits.COMPILE_TIMEOUT_MS,
+    run_cpu_time: runTimeout,
+    compile_memory_limit: limits.COMPILE_MEMORY_LIMIT_BYTES,
+    run_memory_limit: limits.RUN_MEMORY_LIMIT_BYTES,
+  };
+}
+
+function nameFiles(body: ExecuteRequest, language: string): PistonExecuteRequest['files'] {
+  if (body.code !== undefined) {
+    return [{ name: entryFileName(language, body.code), content: body.code }];
+  }
+  const files = body.files ?? [];
+  const taken = new Set(files.flatMap((file) => (file.name ? [file.name] : [])));
+  let nextExtra = 1;
+  const freshName = (preferred: string | undefined): string => {
+    let name = preferred;
+    while (name === undefined || taken.has(name)) name = extraFileName(language, nextExtra++);
+    taken.add(name);
+    return name;
+  };
+  return files.map((file, index) => {
+    const name =
+      file.name ?? freshName(index === 0 ? entryFileName(language, file.content) : undefined);
+    return file.encoding === 'utf8'
+      ? { name, content: file.content }
+      : { name, content: file.content, encoding: file.encoding };
+  });
+}
+
+function tooLarge(field: string, actual: number, limit: number): BadRequestError {
+  return new BadRequestError('payload_too_large', `${field} is larger than ${limit} bytes`, {
+    details: [{ field, message: `${actual} bytes; the limit is ${limit}`, limit }],
+  });
+}

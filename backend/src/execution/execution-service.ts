@@ -1,0 +1,80 @@
+import type { Config } from '../config.js';
+import { BadRequestError } from '../errors.js';
+import { PistonRuntimeUnknownError, type PistonClient } from '../piston/piston-client.js';
+import type { PistonRuntime } from '../piston/piston-schemas.js';
+import type { RuntimeCache } from '../runtimes/runtime-cache.js';
+import {
+  findLanguage,
+  pickVersion,
+  unsupportedLanguage,
+  type ResolvedRuntime,
+} from '../runtimes/resolve-runtime.js';
+import type { ExecuteRequest } from '../schemas/execute-request.js';
+import type { ExecuteResponse } from '../schemas/execute-response.js';
+import { buildPistonRequest, checkSizes, type ExecutionLimits } from './build-piston-request.js';
+import { mapPistonResult } from './map-result.js';
+
+export interface ExecutionServiceOptions {
+  client: Pick<PistonClient, 'execute'>;
+  runtimes: RuntimeCache;
+  limits: ExecutionLimits & Pick<Config, 'PISTON_TIMEOUT_MS'>;
+}
+
+/** Runs validated requests on Piston: resolve the runtime, build the request, map the answer. */
+export interface ExecutionService {
+  execute(body: ExecuteRequest, signal?: AbortSignal): Promise<ExecuteResponse>;
+  resolve(language: string, version: string | undefined): Promise<ResolvedRuntime>;
+}
+
+/** Creates the execution service from its collaborators. */
+export function createExecutionService(options: ExecutionServiceOptions): ExecutionService {
+  const { client, runtimes, limits } = options;
+
+  async function resolve(language: string, version: string | undefined) {
+    let list = await runtimes.get();
+    let candidates = findLanguage(list, language);
+    // A runtime installed after start-up: look again, at most once per throttle interval.
+    if (candidates.length === 0 && (await runtimes.refreshForUnknownLanguage())) {
+      list = await runtimes.get();
+      candidates = findLanguage(list, language);
+    }
+    if (candidates.length === 0) throw unsupportedLanguage(list, language);
+    return pickVersion(candidates, version);
+  }
+
+  return {
+    resolve,
+    async execute(body, signal) {
+      checkSizes(body, limits);
+      const runtime = await resolve(body.language, body.version);
+      const request = buildPistonRequest(body, runtime, limits);
+      // Piston may spend the whole compile and run budgets; allow that plus a transport margin.
+      const timeoutMs = request.compile_timeout + request.run_timeout + limits.PISTON_TIMEOUT_MS;
+      try {
+        return mapPistonResult(await client.execute(request, { timeoutMs, signal }));
+      } catch (error) {
+        if (error instanceof PistonRuntimeUnknownError) {
+          runtimes.invalidate();
+          throw runtimeGone(runtime.runtime, error);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function runtimeGone(runtime: PistonRuntime, cause: unknown): BadRequestError {
+  return new BadRequestError(
+    'unsupported_language',
+    `${runtime.language} ${runtime.version} is no longer installed; try again to use what is`,
+    {
+      cause,
+      details: [
+        {
+          field: 'language',
+          message: 'See GET /api/execute/languages for the installed languages',
+        },
+      ],
+    },
+  );
+}

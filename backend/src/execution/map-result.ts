@@ -1,0 +1,115 @@
+import { constants } from 'node:os';
+import type { PistonExecuteResponse, PistonStage } from '../piston/piston-schemas.js';
+import type { ExecuteResponse, ExecutionStatus, StageResult } from '../schemas/execute-response.js';
+
+/** How a stage ended, in the gateway's terms. */
+interface Verdict {
+  status: ExecutionStatus;
+  error?: string;
+  signal: string | null;
+}
+
+const SIGNAL_NAMES = new Map<number, string>(
+  Object.entries(constants.signals).map(([name, number]) => [number, name]),
+);
+
+/**
+ * Maps Piston's answer to the gateway's result. The stage that ended the job (a failed compile,
+ * else the run) supplies output, stderr, exit code and signal.
+ */
+export function mapPistonResult(piston: PistonExecuteResponse): ExecuteResponse {
+  const compileFailed = piston.compile !== undefined && !stageSucceeded(piston.compile);
+  const ended = compileFailed && piston.compile ? piston.compile : piston.run;
+  const verdict = classifyStage(ended, compileFailed ? 'compile' : 'run');
+  const truncated = [piston.compile, piston.run].some(
+    (stage) => stage?.status === 'OL' || stage?.status === 'EL',
+  );
+  return {
+    success: verdict.status === 'ok',
+    output: ended.stdout,
+    stderr: ended.stderr,
+    exitCode: ended.code,
+    signal: verdict.signal,
+    status: verdict.status,
+    ...(verdict.error ? { error: verdict.error } : {}),
+    language: piston.language,
+    version: piston.version,
+    ...(piston.compile ? { compile: toStageResult(piston.compile) } : {}),
+    // When compilation fails Piston copies the compile stage into `run`; the program never ran.
+    ...(compileFailed ? {} : { run: toStageResult(piston.run) }),
+    truncated,
+  };
+}
+
+function stageSucceeded(stage: PistonStage): boolean {
+  return stage.code === 0 && stage.signal === null && !stage.status;
+}
+
+/** Derives the verdict from Piston's status (RE/SG/TO/OL/EL/XX), code and signal. */
+export function classifyStage(stage: PistonStage, kind: 'compile' | 'run'): Verdict {
+  const signal = stage.signal;
+  switch (stage.status) {
+    case 'TO':
+      return {
+        status: 'timeout',
+        error: kind === 'compile' ? 'Compilation Time Limit Exceeded' : 'Time Limit Exceeded',
+        signal,
+      };
+    case 'OL':
+    case 'EL':
+      return { status: 'output_limit', error: 'Output Limit Exceeded', signal };
+    case 'XX':
+      return { status: 'internal_error', error: 'Internal Error', signal };
+    case 'RE':
+    case 'SG':
+    case null:
+    case undefined:
+      break;
+    default:
+      // A status this gateway does not know yet: treat like RE/SG and decide from code and signal.
+      break;
+  }
+  if (stageSucceeded(stage)) return { status: 'ok', signal: null };
+  if (kind === 'compile') return { status: 'compile_error', error: 'Compilation Error', signal };
+  if (signal === 'SIGKILL') return { status: 'killed', error: 'Killed (Signal: SIGKILL)', signal };
+  if (signal)
+    return { status: 'runtime_error', error: `Runtime Error (Signal: ${signal})`, signal };
+  const shellSignal = signalFromShellExitCode(stage.code);
+  if (shellSignal) {
+    return {
+      status: shellSignal === 'SIGKILL' ? 'killed' : 'runtime_error',
+      error: `${shellSignal === 'SIGKILL' ? 'Killed' : 'Runtime Error'} (Signal: ${shellSignal})`,
+      signal: shellSignal,
+    };
+  }
+  return {
+    status: 'runtime_error',
+    error: stage.code === null ? 'Runtime Error' : `Runtime Error (exit code ${stage.code})`,
+    signal,
+  };
+}
+
+/**
+ * Piston's run scripts are shell scripts, so a program killed by signal N is reported as exit
+ * code 128+N with no signal (e.g. 139 for SIGSEGV). Returns that signal's name, if any.
+ */
+function signalFromShellExitCode(code: number | null): string | undefined {
+  if (code === null || code <= 128 || code > 128 + 64) return undefined;
+  return SIGNAL_NAMES.get(code - 128);
+}
+
+function toStageResult(stage: PistonStage): StageResult {
+  return {
+    stdout: stage.stdout,
+    stderr: stage.stderr,
+    exitCode: stage.code,
+    signal: stage.signal,
+    cpuTimeMs: roundOrNull(stage.cpu_time),
+    wallTimeMs: roundOrNull(stage.wall_time),
+    memoryBytes: stage.memory ?? null,
+  };
+}
+
+function roundOrNull(value: number | null | undefined): number | null {
+  return value === null || value === undefined ? null : Math.round(value);
+}

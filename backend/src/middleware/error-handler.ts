@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { AppError, BadRequestError, InternalServerError, toErrorBody } from '../errors.js';
+import { PistonCallAbortedError } from '../piston/piston-client.js';
+import { getRequestId } from './request-id.js';
+import { zodIssuesToDetails } from './validate.js';
+
+/** body-parser and http-errors mark their errors with `type`, `status` or `expose`. */
+interface HttpLibraryError {
+  type?: unknown;
+  status?: unknown;
+}
+
+/**
+ * The one error handler, registered last: every error becomes the flat JSON error body with a
+ * stable code. 5xx are logged at error level with their cause; nothing internal reaches a client.
+ *
+ * @example app.use(createErrorHandler(logger));
+ */
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return function errorHandler(error: unknown, req, res, next) {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof PistonCallAbortedError) {
+      logger.debug({ requestId: getRequestId(res) }, 'client went away during execution');
+      res.end();
+      return;
+    }
+    const appError = toAppError(error);
+    const requestId = getRequestId(res);
+    if (appError.statusCode >= 500) {
+      logger.error(
+        { err: appError, cause: appError.cause, requestId, method: req.method, path: req.path },
+        appError.message,
+      );
+    }
+    if (appError.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    }
+    res.status(appError.statusCode).json(toErrorBody(appError, requestId));
+  };
+}
+
+/** Translates anything thrown into an AppError with a safe message. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) {
+    return new BadRequestError('invalid_request', 'The request is invalid', {
+      details: zodIssuesToDetails(error.issues),
+    });
+  }
+  const { type, status } = (error ?? {}) as HttpLibraryError;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new BadRequestError('invalid_json', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new BadRequestError('payload_too_large', 'The request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new BadRequestError('unsupported_media_type', 'Send the JSON body as UTF-8');
+    default:
+      break;
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new BadRequestError('invalid_request', 'The request could not be read', {
+      cause: error,
+    });
+  }
+  return new InternalServerError('Internal server error', { cause: error });
+}

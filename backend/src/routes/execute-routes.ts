@@ -1,0 +1,38 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { ExecutionService } from '../execution/execution-service.js';
+import { isJsonRequest, requireJson } from '../middleware/require-json.js';
+import { validate } from '../middleware/validate.js';
+import { ExecuteRequestSchema } from '../schemas/execute-request.js';
+
+export interface ExecuteRouterDeps {
+  execution: ExecutionService;
+  /** Per-client limit on executions, applied before the body is read. */
+  limiter: RequestHandler;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+}
+
+/** `POST /api/execute`: validate, run on Piston, answer with the mapped result. */
+export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
+  const router = Router();
+  const validateExecute = validate({ body: ExecuteRequestSchema });
+
+  router.post(
+    '/',
+    deps.limiter,
+    requireJson(),
+    express.json({ limit: deps.bodyLimit, type: isJsonRequest }),
+    validateExecute,
+    async (_req, res) => {
+      // Stop the upstream call if the client goes away before the answer is ready.
+      const controller = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      const result = await deps.execution.execute(validateExecute.body(res), controller.signal);
+      res.json(result);
+    },
+  );
+
+  return router;
+}

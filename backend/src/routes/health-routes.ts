@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { UpstreamUnavailableError } from '../errors.js';
+import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
+import type { RuntimeCache } from '../runtimes/runtime-cache.js';
+
+export interface HealthRouterDeps {
+  runtimes: RuntimeCache;
+  /** `/health` asks Piston in the background when its last answer is older than this. */
+  probeIntervalMs?: number;
+  /** `/health/ready` waits for a fresh answer when the last one is older than this. */
+  readyMaxAgeMs?: number;
+  now?: () => number;
+}
+
+/**
+ * `GET /health` (liveness: 200 while the process serves, Piston's state from the cache) and
+ * `GET /health/ready` (readiness: 200 only when Piston answers with at least one runtime).
+ */
+export function createHealthRouter(deps: HealthRouterDeps): Router {
+  const router = Router();
+  const now = deps.now ?? Date.now;
+  const probeIntervalMs = deps.probeIntervalMs ?? 10_000;
+  const readyMaxAgeMs = deps.readyMaxAgeMs ?? 2_000;
+  const startedAt = now();
+
+  function pistonState() {
+    const snapshot = deps.runtimes.snapshot();
+    return {
+      status: snapshot.lastCallOk ? ('up' as const) : ('down' as const),
+      runtimes: snapshot.runtimes?.length ?? 0,
+    };
+  }
+
+  router.get('/', (_req, res) => {
+    if (now() - deps.runtimes.snapshot().lastCallAt >= probeIntervalMs) {
+      // Refresh in the background: a health hit never waits on, or multiplies calls to, Piston.
+      deps.runtimes.refresh().catch(() => undefined);
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      status: 'OK',
+      message: 'Code execution gateway is running',
+      timestamp: new Date(now()).toISOString(),
+      uptimeSeconds: Math.floor((now() - startedAt) / 1000),
+      piston: pistonState(),
+    });
+  });
+
+  router.get('/ready', async (_req, res) => {
+    if (now() - deps.runtimes.snapshot().lastCallAt >= readyMaxAgeMs) {
+      await deps.runtimes.refresh().catch(() => undefined);
+    }
+    const piston = pistonState();
+    res.setHeader('Cache-Control', 'no-store');
+    if (piston.status !== 'up' || piston.runtimes === 0) {
+      throw new UpstreamUnavailableError('The execution engine is not ready', {
+        retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
+        details: [
+          {
+            message:
+              piston.status === 'up'
+                ? 'Piston has no runtimes installed'
+                : 'Piston is not answering',
+            piston,
+          },
+        ],
+      });
+    }
+    res.json({ status: 'ready', piston });
+  });
+
+  return router;
+}

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import type { PistonClient } from '../piston/piston-client.js';
+import type { PistonRuntime } from '../piston/piston-schemas.js';
+
+/** After a failed refresh, how long the last good list is served before Piston is asked again. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
+/** The least time between two early refreshes triggered by unknown languages. */
+const EARLY_REFRESH_INTERVAL_MS = 30_000;
+
+export interface RuntimeCacheOptions {
+  client: Pick<PistonClient, 'listRuntimes'>;
+  ttlMs: number;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  now?: () => number;
+  earlyRefreshIntervalMs?: number;
+}
+
+/** What the cache knows right now, without asking Piston. */
+export interface RuntimeCacheSnapshot {
+  runtimes: readonly PistonRuntime[] | undefined;
+  /** Whether the most recent call to Piston succeeded (undefined before the first call). */
+  lastCallOk: boolean | undefined;
+  /** When Piston was last asked (ms since epoch), successfully or not; 0 before the first call. */
+  lastCallAt: number;
+  /** Bumped every time a new list is stored, for ETags. */
+  generation: number;
+}
+
+/** Installed runtimes, cached with a TTL, single-flight refreshes and stale-if-error. */
+export interface RuntimeCache {
+  /** The runtime list: cached while fresh, else refreshed; a stale list is served if Piston fails. */
+  get(): Promise<readonly PistonRuntime[]>;
+  /** Asks Piston now (joining a refresh already under way) and returns the new list. */
+  refresh(): Promise<readonly PistonRuntime[]>;
+  /** Refreshes early for an unknown language, at most once per interval. True if it refreshed. */
+  refreshForUnknownLanguage(): Promise<boolean>;
+  /** Marks the list stale so the next get() asks Piston; the list stays as a fallback. */
+  invalidate(): void;
+  snapshot(): RuntimeCacheSnapshot;
+}
+
+/** Creates the runtime cache; it makes no call to Piston until first asked. */
+export function createRuntimeCache(options: RuntimeCacheOptions): RuntimeCache {
+  const now = options.now ?? Date.now;
+  const earlyInterval = options.earlyRefreshIntervalMs ?? EARLY_REFRESH_INTERVAL_MS;
+  let runtimes: readonly PistonRuntime[] | undefined;
+  let expiresAt = 0;
+  let lastCallAt = 0;
+  let lastCallOk: boolean | undefined;
+  let lastEarlyRefreshAt = Number.NEGATIVE_INFINITY;
+  let generation = 0;
+  let inFlight: Promise<readonly PistonRuntime[]> | undefined;
+
+  async function fetchRuntimes(): Promise<readonly PistonRuntime[]> {
+    try {
+      const list = await options.client.listRuntimes();
+      runtimes = list;
+      generation += 1;
+      lastCallOk = true;
+      expiresAt = now() + options.ttlMs;
+      return list;
+    } catch (error) {
+      lastCallOk = false;
+      if (runtimes) {
+        expiresAt = now() + Math.min(RETRY_AFTER_FAILURE_MS, options.ttlMs);
+        options.logger.warn({ err: error }, 'runtime refresh failed; serving the last good list');
+      }
+      throw error;
+    } finally {
+      lastCallAt = now();
+    }
+  }
+
+  function refresh(): Promise<readonly PistonRuntime[]> {
+    inFlight ??= fetchRuntimes().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  return {
+    async get() {
+      if (runtimes && now() < expiresAt) return runtimes;
+      try {
+        return await refresh();
+      } catch (error) {
+        if (runtimes) return runtimes;
+        throw error;
+      }
+    },
+    refresh,
+    async refreshForUnknownLanguage() {
+      if (now() - lastEarlyRefreshAt < earlyInterval) return false;
+      lastEarlyRefreshAt = now();
+      try {
+        await refresh();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    invalidate() {
+      expiresAt = 0;
+    },
+    snapshot() {
+      return { runtimes, lastCallOk, lastCallAt, generation };
+    },
+  };
+}

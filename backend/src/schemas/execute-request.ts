@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** Limits on list sizes that keep one request's work bounded, independent of byte limits. */
+export const MAX_FILES = 32;
+export const MAX_ARGS = 64;
+const MAX_ARG_LENGTH = 4096;
+const MAX_FILE_NAME_LENGTH = 128;
+
+const FileNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(MAX_FILE_NAME_LENGTH)
+  .refine((name) => !/[/\\]/.test(name), 'must not contain path separators')
+  .refine((name) => name !== '.' && !name.includes('..'), 'must not contain ".."')
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+
+export const SourceFileSchema = z.strictObject({
+  name: FileNameSchema.optional(),
+  content: z.string(),
+  encoding: z.enum(['utf8', 'base64', 'hex']).default('utf8'),
+});
+
+/** The body of `POST /api/execute`. */
+export const ExecuteRequestSchema = z
+  .strictObject({
+    language: z.string().trim().min(1, 'is required').max(64),
+    version: z.string().trim().min(1).max(64).optional(),
+    code: z.string().optional(),
+    files: z.array(SourceFileSchema).min(1).max(MAX_FILES).optional(),
+    stdin: z.string().default(''),
+    args: z.array(z.string().max(MAX_ARG_LENGTH)).max(MAX_ARGS).default([]),
+    timeout: z
+      .number()
+      .int('must be a whole number of milliseconds')
+      .positive('must be a positive number of milliseconds')
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.code === undefined) === (body.files === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['code'],
+        message: 'send exactly one of "code" (a string) or "files" (an array)',
+      });
+    }
+    if (body.files) checkFiles(body.files, ctx);
+  });
+
+export type ExecuteRequest = z.infer<typeof ExecuteRequestSchema>;
+export type SourceFile = z.infer<typeof SourceFileSchema>;
+
+function checkFiles(files: SourceFile[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  files.forEach((file, index) => {
+    if (file.name !== undefined) {
+      if (seen.has(file.name)) {
+        ctx.addIssue({ code: 'custom', path: ['files', index, 'name'], message: 'is a duplicate' });
+      }
+      seen.add(file.name);
+    }
+    if (!isValidEncoding(file.content, file.encoding)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['files', index, 'content'],
+        message: `is not valid ${file.encoding}`,
+      });
+    }
+  });
+  if (!files.some((file) => file.encoding === 'utf8')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['files'],
+      message: 'must include at least one utf8 file (the program to run)',
+    });
+  } else if (files[0]?.encoding !== 'utf8') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['files', 0, 'encoding'],
+      message: 'the first file is the entry point and must be utf8',
+    });
+  }
+}
+
+function isValidEncoding(content: string, encoding: SourceFile['encoding']): boolean {
+  switch (encoding) {
+    case 'utf8':
+      return true;
+    case 'base64':
+      return /^[A-Za-z0-9+/]*={0,2}$/.test(content) && content.length % 4 === 0;
+    case 'hex':
+      return /^(?:[0-9a-fA-F]{2})*$/.test(content);
+  }
+}
