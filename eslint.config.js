@@ -33,6 +33,11 @@ export default defineConfig(
     files: ['backend/test/**', 'backend/bench/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // supertest bodies are `any` by nature; the assertions are the type check.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
   {

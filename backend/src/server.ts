@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** A client has this long to send its request headers (slowloris protection). */
 const HEADERS_TIMEOUT_MS = 15_000;
+/** How often shutdown closes connections that have gone idle. */
+const IDLE_SWEEP_MS = 50;
 
 export interface RunningServer {
   server: Server;
@@ -62,11 +64,15 @@ export async function startServer(
         server.closeAllConnections();
       }, config.SHUTDOWN_TIMEOUT_MS);
       force.unref();
+      // Keep-alive sockets become idle as their last response ends; close them as they do, or
+      // close() would wait for keepAliveTimeout.
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      sweep.unref();
       server.close(() => {
         clearTimeout(force);
+        clearInterval(sweep);
         resolve();
       });
-      // Idle keep-alive sockets would otherwise hold close() open until they time out.
       server.closeIdleConnections();
     });
     return closing;

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createPistonClient } from '../../src/piston/piston-client.js';
 import { createRuntimeCache } from '../../src/runtimes/runtime-cache.js';
@@ -41,6 +41,7 @@ export interface TestApp {
 export async function buildTestApp(
   env: Record<string, string> = {},
   fakeOptions: FakePistonOptions = {},
+  appOptions: Pick<AppDeps, 'health'> = {},
 ): Promise<TestApp> {
   const fake = await startFakePiston(fakeOptions);
   const config = testConfig({ PISTON_URL: fake.url, ...env });
@@ -54,6 +55,6 @@ export async function buildTestApp(
     ttlMs: config.RUNTIME_CACHE_TTL_MS,
     logger,
   });
-  const app = createApp({ config, logger, piston, runtimes });
+  const app = createApp({ config, logger, piston, runtimes, ...appOptions });
   return { app, fake, config, runtimes, logs: lines, close: () => fake.close() };
 }

@@ -1,0 +1,172 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LanguagesResponseSchema } from '../../src/schemas/execute-response.js';
+import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function app(env: Record<string, string> = {}) {
+  t = await buildTestApp(env);
+  return t;
+}
+
+describe('GET /api/execute/languages', () => {
+  it('when asked, then it lists one sorted entry per installed version with aliases', async () => {
+    const { app: gateway, fake } = await app();
+    fake.runtimes.push({ language: 'python', version: '3.12.0', aliases: ['py'] });
+
+    const res = await request(gateway).get('/api/execute/languages');
+
+    expect(res.status).toBe(200);
+    expect(LanguagesResponseSchema.safeParse(res.body).success).toBe(true);
+    const entries = res.body.languages.map(
+      (l: { language: string; version: string }) => `${l.language}@${l.version}`,
+    );
+    expect(entries).toEqual([
+      'bash@5.2.15',
+      'c@12.2.0',
+      'c++@12.2.0',
+      'java@17.0.15',
+      'javascript@20.20.2',
+      'python@3.12.0',
+      'python@3.11.2',
+      'sqlite3@3.40.1',
+    ]);
+    expect(res.body.languages[1]).toEqual({ language: 'c', version: '12.2.0', aliases: ['gcc'] });
+  });
+
+  it('when the client revalidates with If-None-Match, then it is a 304 without a body', async () => {
+    const { app: gateway } = await app();
+
+    const first = await request(gateway).get('/api/execute/languages');
+    const second = await request(gateway)
+      .get('/api/execute/languages')
+      .set('If-None-Match', first.headers.etag as string);
+
+    expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers['cache-control']).toContain('max-age=');
+    expect(second.status).toBe(304);
+    expect(second.text).toBe('');
+  });
+
+  it('when the runtime list changes, then the ETag changes', async () => {
+    const { app: gateway, fake, runtimes } = await app();
+    const first = await request(gateway).get('/api/execute/languages');
+    fake.runtimes.push({ language: 'ruby', version: '3.0.1', aliases: [] });
+    await runtimes.refresh();
+
+    const second = await request(gateway)
+      .get('/api/execute/languages')
+      .set('If-None-Match', first.headers.etag as string);
+
+    expect(second.status).toBe(200);
+    expect(second.headers.etag).not.toBe(first.headers.etag);
+  });
+
+  it('when Piston is down and nothing is cached, then it is a 503', async () => {
+    const { app: gateway, fake } = await app();
+    await fake.close();
+
+    const res = await request(gateway).get('/api/execute/languages');
+
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('upstream_unavailable');
+  });
+});
+
+describe('GET /health', () => {
+  it('when Piston answered, then it reports up with the runtime count', async () => {
+    const { app: gateway, runtimes } = await app();
+    await runtimes.refresh();
+
+    const res = await request(gateway).get('/health');
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'OK',
+      message: expect.any(String),
+      uptimeSeconds: expect.any(Number),
+      piston: { status: 'up', runtimes: 7 },
+    });
+    expect(new Date(res.body.timestamp).toString()).not.toBe('Invalid Date');
+  });
+
+  it('when hit many times, then Piston is asked at most once per probe interval', async () => {
+    const { app: gateway, fake, runtimes } = await app();
+    await runtimes.refresh();
+
+    await Promise.all(Array.from({ length: 30 }, () => request(gateway).get('/health')));
+
+    expect(fake.runtimeCalls()).toHaveLength(1);
+  });
+
+  it('when Piston is down, then /health is still 200 and reports down', async () => {
+    const { app: gateway, fake, runtimes } = await app();
+    await fake.close();
+    await runtimes.refresh().catch(() => undefined);
+
+    const res = await request(gateway).get('/health');
+
+    expect(res.status).toBe(200);
+    expect(res.body.piston).toEqual({ status: 'down', runtimes: 0 });
+  });
+
+  it('when the last probe is older than the interval, then /health refreshes in the background', async () => {
+    let clock = Date.now();
+    const {
+      app: gateway,
+      fake,
+      runtimes,
+    } = (t = await buildTestApp(
+      {},
+      {},
+      {
+        health: { now: () => clock, probeIntervalMs: 10_000 },
+      },
+    ));
+    await runtimes.refresh();
+    clock += 20_000;
+
+    const res = await request(gateway).get('/health');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(res.status).toBe(200);
+    expect(fake.runtimeCalls()).toHaveLength(2);
+  });
+});
+
+describe('GET /health/ready', () => {
+  it('when Piston answers with runtimes, then it is 200', async () => {
+    const { app: gateway } = await app();
+
+    const res = await request(gateway).get('/health/ready');
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ready', piston: { status: 'up', runtimes: 7 } });
+  });
+
+  it('when Piston has no runtimes, then it is 503', async () => {
+    const { app: gateway, fake } = await app();
+    fake.runtimes.length = 0;
+
+    const res = await request(gateway).get('/health/ready');
+
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('upstream_unavailable');
+    expect(res.body.details[0].message).toMatch(/no runtimes/);
+  });
+
+  it('when Piston is down, then it is 503 with Retry-After', async () => {
+    const { app: gateway, fake } = await app();
+    await fake.close();
+
+    const res = await request(gateway).get('/health/ready');
+
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBeDefined();
+  });
+});

@@ -1,0 +1,169 @@
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/errors.js';
+import {
+  PistonCallAbortedError,
+  PistonRuntimeUnknownError,
+  createPistonClient,
+  pistonApiRoot,
+} from '../../src/piston/piston-client.js';
+import type { PistonExecuteRequest } from '../../src/piston/piston-schemas.js';
+import { startFakePiston, type FakePiston } from '../support/fake-piston-server.js';
+
+const HELLO: PistonExecuteRequest = {
+  language: 'python',
+  version: '3.11.2',
+  files: [{ name: 'main.py', content: 'print("Hello, World!")' }],
+  stdin: '',
+  args: [],
+  compile_timeout: 10_000,
+  run_timeout: 3000,
+  compile_cpu_time: 10_000,
+  run_cpu_time: 3000,
+  compile_memory_limit: -1,
+  run_memory_limit: -1,
+};
+
+/** A port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let fake: FakePiston;
+beforeAll(async () => {
+  fake = await startFakePiston();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(() => {
+  fake.behave('runtimes', undefined);
+  fake.behave('execute', undefined);
+});
+
+describe('pistonApiRoot', () => {
+  it.each([
+    ['http://piston:2000', 'http://piston:2000/api/v2'],
+    ['http://piston:2000/', 'http://piston:2000/api/v2'],
+    ['http://piston:2000/api/v2', 'http://piston:2000/api/v2'],
+    ['http://piston:2000/api/v2/', 'http://piston:2000/api/v2'],
+    ['https://proxy.example.com/piston', 'https://proxy.example.com/piston/api/v2'],
+    ['https://emkc.org/api/v2/piston', 'https://emkc.org/api/v2/piston'],
+  ])('when PISTON_URL is %s, then the API root is %s', (input, expected) => {
+    expect(pistonApiRoot(input)).toBe(expected);
+  });
+});
+
+describe('createPistonClient', () => {
+  const client = () => createPistonClient({ baseUrl: fake.url, timeoutMs: 500 });
+
+  it('when Piston lists runtimes, then they are parsed', async () => {
+    const runtimes = await client().listRuntimes();
+
+    expect(runtimes.map((rt) => rt.language)).toContain('python');
+    expect(runtimes.find((rt) => rt.language === 'java')?.aliases).toEqual([]);
+  });
+
+  it('when Piston executes, then the recorded answer is parsed', async () => {
+    const result = await client().execute(HELLO, { timeoutMs: 1000 });
+
+    expect(result.run.stdout).toBe('Hello, World!\n');
+    expect(fake.executeCalls().at(-1)?.body).toEqual(HELLO);
+  });
+
+  it('when extra headers are configured, then every call sends them', async () => {
+    await createPistonClient({
+      baseUrl: fake.url,
+      timeoutMs: 500,
+      headers: { 'X-Piston-Secret': 's3cret' },
+    }).listRuntimes();
+
+    expect(fake.runtimeCalls().at(-1)?.headers['x-piston-secret']).toBe('s3cret');
+  });
+
+  it('when nothing listens, then it is upstream_unavailable with a retry hint', async () => {
+    const refused = createPistonClient({
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      timeoutMs: 500,
+    });
+
+    const error: unknown = await refused.listRuntimes().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UpstreamUnavailableError);
+    expect((error as UpstreamUnavailableError).retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('when Piston resets the connection, then it is upstream_unavailable', async () => {
+    fake.behave('execute', { kind: 'reset' });
+
+    await expect(client().execute(HELLO, { timeoutMs: 1000 })).rejects.toBeInstanceOf(
+      UpstreamUnavailableError,
+    );
+  });
+
+  it('when Piston hangs, then it is upstream_timeout after the given time', async () => {
+    fake.behave('execute', { kind: 'hang' });
+    const started = Date.now();
+
+    await expect(client().execute(HELLO, { timeoutMs: 200 })).rejects.toBeInstanceOf(
+      UpstreamTimeoutError,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('when Piston answers 500, then it is upstream_error', async () => {
+    fake.behave('runtimes', { kind: 'status', status: 500, body: { message: 'boom' } });
+
+    await expect(client().listRuntimes()).rejects.toBeInstanceOf(UpstreamError);
+  });
+
+  it('when Piston answers something that is not JSON, then it is upstream_error', async () => {
+    fake.behave('execute', { kind: 'garbage' });
+
+    await expect(client().execute(HELLO, { timeoutMs: 1000 })).rejects.toThrow(
+      'The execution engine sent an unexpected answer',
+    );
+  });
+
+  it('when Piston answers JSON of the wrong shape, then it is upstream_error', async () => {
+    fake.behave('runtimes', { kind: 'status', status: 200, body: { runtimes: [] } });
+
+    await expect(client().listRuntimes()).rejects.toBeInstanceOf(UpstreamError);
+  });
+
+  it('when Piston says the runtime is unknown, then a dedicated error is thrown', async () => {
+    await expect(
+      client().execute({ ...HELLO, version: '9.9.9' }, { timeoutMs: 1000 }),
+    ).rejects.toBeInstanceOf(PistonRuntimeUnknownError);
+  });
+
+  it('when Piston rejects the request for another reason, then it is upstream_error', async () => {
+    fake.behave('execute', {
+      kind: 'status',
+      status: 400,
+      body: { message: 'run_timeout cannot exceed the configured limit of 3000' },
+    });
+
+    const error: unknown = await client()
+      .execute(HELLO, { timeoutMs: 1000 })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).not.toBeInstanceOf(PistonRuntimeUnknownError);
+    expect((error as UpstreamError).cause).toMatchObject({ status: 400 });
+  });
+
+  it('when the caller aborts, then the call stops with an aborted error', async () => {
+    fake.behave('execute', { kind: 'hang' });
+    const controller = new AbortController();
+
+    const pending = client().execute(HELLO, { timeoutMs: 5000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+
+    await expect(pending).rejects.toBeInstanceOf(PistonCallAbortedError);
+  });
+});

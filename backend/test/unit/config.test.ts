@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('when the environment is empty, then every key has its documented default', () => {
+    const config = loadConfig({});
+
+    expect(config).toMatchObject({
+      PORT: 5000,
+      PISTON_URL: 'http://localhost:2000',
+      TRUST_PROXY: 0,
+      CORS_ORIGINS: '*',
+      RATE_LIMIT_WINDOW_MS: 900_000,
+      RATE_LIMIT_MAX: 100,
+      EXECUTE_RATE_LIMIT_WINDOW_MS: 300_000,
+      EXECUTE_RATE_LIMIT_MAX: 20,
+      RUNTIME_CACHE_TTL_MS: 3_600_000,
+      MAX_CODE_BYTES: 102_400,
+      MAX_STDIN_BYTES: 10_240,
+      BODY_LIMIT: 1_048_576,
+      RUN_TIMEOUT_MS: 3000,
+      MAX_RUN_TIMEOUT_MS: 5000,
+      COMPILE_TIMEOUT_MS: 10_000,
+      RUN_MEMORY_LIMIT_BYTES: 128_000_000,
+      COMPILE_MEMORY_LIMIT_BYTES: 256_000_000,
+      LOG_LEVEL: 'info',
+    });
+    expect(Object.keys(config).sort()).toEqual([...CONFIG_KEYS].sort());
+  });
+
+  it('when numbers arrive as strings, then they are coerced', () => {
+    const config = loadConfig({ PORT: '8080', TRUST_PROXY: '1', RATE_LIMIT_MAX: '7' });
+
+    expect(config.PORT).toBe(8080);
+    expect(config.TRUST_PROXY).toBe(1);
+    expect(config.RATE_LIMIT_MAX).toBe(7);
+  });
+
+  it('when a value is an empty string, then the default applies', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '  ' }).PORT).toBe(5000);
+  });
+
+  it('when several values are bad, then the error names every bad key', () => {
+    const attempt = () =>
+      loadConfig({
+        PORT: 'eighty',
+        PISTON_URL: 'not a url',
+        LOG_LEVEL: 'loud',
+        BODY_LIMIT: '1 potato',
+      });
+
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const keys = (error as ConfigError).problems.map((p) => p.key).sort();
+      expect(keys).toEqual(['BODY_LIMIT', 'LOG_LEVEL', 'PISTON_URL', 'PORT']);
+      expect((error as Error).message).toContain('PORT');
+    }
+  });
+
+  it('when PISTON_URL is not http(s), then it is rejected', () => {
+    expect(() => loadConfig({ PISTON_URL: 'ftp://piston:2000' })).toThrow(ConfigError);
+  });
+
+  it('when BODY_LIMIT has a unit, then it becomes bytes', () => {
+    expect(loadConfig({ BODY_LIMIT: '512kb' }).BODY_LIMIT).toBe(524_288);
+    expect(loadConfig({ BODY_LIMIT: '2mb' }).BODY_LIMIT).toBe(2_097_152);
+    expect(loadConfig({ BODY_LIMIT: '4096' }).BODY_LIMIT).toBe(4096);
+  });
+
+  it('when CORS_ORIGINS is a list, then it is split and trailing slashes are dropped', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://a.example.com/, http://localhost:3000' }).CORS_ORIGINS,
+    ).toEqual(['https://a.example.com', 'http://localhost:3000']);
+  });
+
+  it('when CORS_ORIGINS holds something that is not an origin, then it is rejected', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: 'example.com' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('when the default run timeout exceeds the maximum, then it is rejected', () => {
+    expect(() => loadConfig({ RUN_TIMEOUT_MS: '6000', MAX_RUN_TIMEOUT_MS: '5000' })).toThrow(
+      /RUN_TIMEOUT_MS/,
+    );
+  });
+
+  it('when a limit is zero or negative, then it is rejected', () => {
+    expect(() => loadConfig({ RATE_LIMIT_MAX: '0' })).toThrow(/RATE_LIMIT_MAX/);
+    expect(() => loadConfig({ MAX_RUN_TIMEOUT_MS: '-5' })).toThrow(/MAX_RUN_TIMEOUT_MS/);
+  });
+
+  it('when a memory limit is -1, then it means no limit and is accepted', () => {
+    expect(loadConfig({ RUN_MEMORY_LIMIT_BYTES: '-1' }).RUN_MEMORY_LIMIT_BYTES).toBe(-1);
+  });
+});
