@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { createExecutionService } from './execution/execution-service.js';
+import { clientKey } from './middleware/client-key.js';
 import { createErrorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
 import { createRateLimit } from './middleware/rate-limit.js';
@@ -62,7 +63,22 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url.startsWith('/health') },
     }),
   );
-  app.use(helmet());
+  app.use(
+    // The headers an API needs (OWASP REST Security Cheat Sheet); the document-only ones are off.
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      frameguard: { action: 'deny' },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+    }),
+  );
   app.use(
     cors({
       origin: config.CORS_ORIGINS,
@@ -76,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression({ threshold: 1024 }));
 
   app.use('/health', createHealthRouter({ runtimes, ...deps.health }));
+  app.use('/api', clientKey({ trustProxy: config.TRUST_PROXY, logger }));
   app.use(
     '/api',
     createRateLimit({

@@ -42,10 +42,13 @@ async function main(): Promise<void> {
 
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received');
-    running.shutdown().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    running
+      .shutdown()
+      .then(() => piston.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

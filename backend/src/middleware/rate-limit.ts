@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { RateLimitedError } from '../errors.js';
+import { getClientKey } from './client-key.js';
 
 export interface RateLimitOptions {
   /** Names the policy in the `RateLimit` / `RateLimit-Policy` headers. */
@@ -13,7 +14,7 @@ export interface RateLimitOptions {
 }
 
 /**
- * A per-client-IP rate limiter that sends the standard `RateLimit` headers (IETF draft 8) and,
+ * A per-client rate limiter (keyed by clientKey()) that sends the standard `RateLimit` headers (IETF draft 8) and,
  * when exceeded, `Retry-After` plus the usual JSON error body (429 rate_limited).
  *
  * @example app.use('/api', createRateLimit({ name: 'api', windowMs: 60_000, limit: 100, logger }));
@@ -25,6 +26,7 @@ export function createRateLimit(options: RateLimitOptions): RequestHandler {
     limit: options.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    keyGenerator: (_req, res) => getClientKey(res),
     ...(options.store ? { store: options.store } : {}),
     logger: {
       warn: (error, message) => {

@@ -1,5 +1,4 @@
-import { HttpAgent, HttpsAgent } from 'agentkeepalive';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.js';
 import {
@@ -17,6 +16,7 @@ export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
 /** Upper bound on a Piston response body; Piston's own output limits keep real ones far smaller. */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
+/** Failures to reach Piston at all: worth retrying shortly (503). */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -25,9 +25,12 @@ const UNAVAILABLE_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
+/** Piston took the request but did not answer in time (504). */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 /** The calls the gateway makes to Piston; the only place that knows Piston speaks HTTP. */
 export interface PistonClient {
@@ -36,6 +39,8 @@ export interface PistonClient {
     request: PistonExecuteRequest,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<PistonExecuteResponse>;
+  /** Closes idle connections; pending calls finish first. */
+  close(): Promise<void>;
 }
 
 export interface PistonClientOptions {
@@ -70,53 +75,60 @@ export function pistonApiRoot(baseUrl: string): string {
 }
 
 /**
- * Creates a Piston client over one keep-alive axios instance. Every answer is parsed with zod and
- * every failure becomes an Upstream* error carrying the original as `cause`.
+ * Creates a Piston client over one keep-alive undici connection pool. Every answer is parsed with
+ * zod and every failure becomes an Upstream* error carrying the original as `cause`.
  */
 export function createPistonClient(options: PistonClientOptions): PistonClient {
-  const http: AxiosInstance = axios.create({
-    baseURL: pistonApiRoot(options.baseUrl),
-    timeout: options.timeoutMs,
-    headers: { Accept: 'application/json', ...options.headers },
-    // Keep-alive with a free-socket timeout below Node's default server keepAliveTimeout (5 s),
-    // so the gateway never writes a request into a socket Piston is closing.
-    httpAgent: new HttpAgent({ keepAlive: true, freeSocketTimeout: 4000 }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, freeSocketTimeout: 4000 }),
-    // Piston never redirects; 0 also keeps axios off its follow-redirects transport.
-    maxRedirects: 0,
-    maxContentLength: MAX_RESPONSE_BYTES,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    validateStatus: () => true,
+  const root = new URL(pistonApiRoot(options.baseUrl));
+  const basePath = root.pathname.replace(/\/+$/, '');
+  // undici rather than axios: on the 2-core bench machine axios' HTTP adapter alone halved the
+  // gateway's throughput (docs/benchmarks.md). undici keeps connections alive, never follows
+  // redirects, and bounds the response size.
+  const pool = new Pool(root.origin, {
+    keepAliveTimeout: 4_000,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+    connect: { timeout: options.timeoutMs },
   });
+  const baseHeaders = { accept: 'application/json', ...lowerCaseKeys(options.headers ?? {}) };
 
   async function call(
-    method: 'get' | 'post',
+    method: 'GET' | 'POST',
     path: string,
-    config: { data?: unknown; timeoutMs?: number; signal?: AbortSignal },
-  ): Promise<AxiosResponse<string>> {
+    config: { body?: string; timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<{ status: number; text: string }> {
+    const what = `${method} ${path}`;
+    const timeout = config.timeoutMs ?? options.timeoutMs;
+    const request: Dispatcher.RequestOptions = {
+      method,
+      path: `${basePath}${path}`,
+      headers:
+        config.body === undefined
+          ? baseHeaders
+          : { ...baseHeaders, 'content-type': 'application/json' },
+      body: config.body ?? null,
+      // Piston sends its headers only when the job is done, so this bounds the whole execution.
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      signal: config.signal ?? null,
+    };
     try {
-      return await http.request<string>({
-        method,
-        url: path,
-        data: config.data,
-        timeout: config.timeoutMs ?? options.timeoutMs,
-        signal: config.signal,
-      });
+      const response = await pool.request(request);
+      return { status: response.statusCode, text: await response.body.text() };
     } catch (error) {
-      throw translateNetworkError(error, `${method.toUpperCase()} ${path}`);
+      throw translateNetworkError(error, what, config.signal);
     }
   }
 
   return {
     async listRuntimes(signal) {
-      const response = await call('get', '/runtimes', { signal });
+      const response = await call('GET', '/runtimes', { signal });
       if (response.status !== 200) throw unexpectedStatus('GET /runtimes', response);
       return parseBody(PistonRuntimeListSchema, response, 'GET /runtimes');
     },
 
     async execute(request, { timeoutMs, signal }) {
-      const response = await call('post', '/execute', { data: request, timeoutMs, signal });
+      const body = JSON.stringify(request);
+      const response = await call('POST', '/execute', { body, timeoutMs, signal });
       if (response.status === 200) {
         return parseBody(PistonExecuteResponseSchema, response, 'POST /execute');
       }
@@ -128,12 +140,14 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
       }
       throw unexpectedStatus('POST /execute', response);
     },
+
+    close: () => pool.close(),
   };
 }
 
-function translateNetworkError(error: unknown, what: string): Error {
-  if (axios.isCancel(error)) return new PistonCallAbortedError(`${what} aborted by the caller`);
-  const code = axios.isAxiosError(error) ? error.code : undefined;
+function translateNetworkError(error: unknown, what: string, signal?: AbortSignal): Error {
+  if (signal?.aborted) return new PistonCallAbortedError(`${what} aborted by the caller`);
+  const code = errorCode(error);
   if (code && TIMEOUT_CODES.has(code)) {
     return new UpstreamTimeoutError('The execution engine did not answer in time', {
       cause: error,
@@ -145,15 +159,34 @@ function translateNetworkError(error: unknown, what: string): Error {
       retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
     });
   }
+  if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
+    return new UpstreamError('The execution engine sent an oversized answer', { cause: error });
+  }
   return new UpstreamError('The execution engine failed to answer', { cause: error });
 }
 
-function pistonErrorMessage(response: AxiosResponse<string>): string | undefined {
-  const parsed = PistonErrorBodySchema.safeParse(safeJson(response.data));
+/** The error code of a network error, looking through AggregateError (dual-stack connects). */
+function errorCode(error: unknown): string | undefined {
+  if (error instanceof AggregateError) return errorCode(error.errors[0]);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+interface RawResponse {
+  status: number;
+  text: string;
+}
+
+function pistonErrorMessage(response: RawResponse): string | undefined {
+  const parsed = PistonErrorBodySchema.safeParse(safeJson(response.text));
   return parsed.success ? parsed.data.message : undefined;
 }
 
-function unexpectedStatus(what: string, response: AxiosResponse<string>): UpstreamError {
+function unexpectedStatus(what: string, response: RawResponse): UpstreamError {
   const message = pistonErrorMessage(response);
   const summary = response.status >= 500 ? 'failed' : 'rejected the request';
   return new UpstreamError(`The execution engine ${summary}`, {
@@ -163,10 +196,10 @@ function unexpectedStatus(what: string, response: AxiosResponse<string>): Upstre
 
 function parseBody<T extends z.ZodType>(
   schema: T,
-  response: AxiosResponse<string>,
+  response: RawResponse,
   what: string,
 ): z.infer<T> {
-  const parsed = schema.safeParse(safeJson(response.data));
+  const parsed = schema.safeParse(safeJson(response.text));
   if (!parsed.success) {
     throw new UpstreamError('The execution engine sent an unexpected answer', {
       cause: { what, status: response.status, issues: parsed.error.issues.slice(0, 5) },
@@ -175,8 +208,7 @@ function parseBody<T extends z.ZodType>(
   return parsed.data;
 }
 
-function safeJson(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
+function safeJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A child process the bench started, with the URL it serves. */
+export interface Child {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+/** Starts the fake Piston in its own process with a fixed answer delay. */
+export async function startFakePistonProcess(delayMs: number): Promise<Child> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'backend/bench/fake-piston-cli.ts', String(delayMs)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`fake Piston exited with ${code}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /LISTENING (\S+)/.exec(chunk.toString());
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  return { url, process: child, stop: stopper(child) };
+}
+
+/** Starts the built gateway (`node dist/main.js`) against a Piston URL and waits until ready. */
+export async function startGatewayProcess(
+  pistonUrl: string,
+  env: Record<string, string> = {},
+): Promise<Child> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PISTON_URL: pistonUrl,
+      RATE_LIMIT_MAX: '1000000000',
+      EXECUTE_RATE_LIMIT_MAX: '1000000000',
+      ...env,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/health/ready`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error('gateway did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, process: child, stop: stopper(child) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
