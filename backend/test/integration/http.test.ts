@@ -215,3 +215,27 @@ describe('request ids, security headers, compression and logs', () => {
     expect(text).not.toContain('SECRET');
   });
 });
+
+describe('client address behind proxies', () => {
+  it('when X-Forwarded-For arrives while TRUST_PROXY is 0, then one warning explains the setting', async () => {
+    const { app: gateway, logs } = await app();
+
+    await request(gateway).get('/api/execute/languages').set('X-Forwarded-For', '1.1.1.1');
+    await request(gateway).get('/api/execute/languages').set('X-Forwarded-For', '1.1.1.1');
+
+    const warnings = logs.filter((line) => line.includes('TRUST_PROXY=0'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('when the gateway is reached over IPv6, then the client key is its /56 network', async () => {
+    const { app: gateway } = await app({ EXECUTE_RATE_LIMIT_MAX: '1', TRUST_PROXY: '1' });
+
+    await request(gateway).post('/api/execute').set('X-Forwarded-For', '2001:db8:1:1::1').send(hello);
+    const sameNetwork = await request(gateway)
+      .post('/api/execute')
+      .set('X-Forwarded-For', '2001:db8:1:1::2')
+      .send(hello);
+
+    expect(sameNetwork.status).toBe(429);
+  });
+});
