@@ -46,6 +46,13 @@ export const ConfigSchema = z
     PORT: int(0).max(65535).default(5000),
     PISTON_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:2000'),
     PISTON_TIMEOUT_MS: positiveInt().default(5000),
+    PISTON_AUTH_HEADER: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9!#$%&'*+.^_`|~-]+:\s*\S.*$/,
+        'expected "Header-Name: value", e.g. "X-Piston-Secret: <long random string>"',
+      )
+      .optional(),
     TRUST_PROXY: int(0).max(10).default(0),
     CORS_ORIGINS: corsOrigins.default('*'),
     RATE_LIMIT_WINDOW_MS: positiveInt().default(15 * 60 * 1000),
@@ -71,6 +78,16 @@ export const ConfigSchema = z
 
 /** The validated, typed configuration passed down from main.ts. */
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/**
+ * The extra headers sent with every Piston call: PISTON_AUTH_HEADER ("Name: value") as a header,
+ * for a reverse proxy in front of Piston that requires a shared secret.
+ */
+export function pistonHeaders(authHeader: string | undefined): Record<string, string> {
+  if (!authHeader) return {};
+  const colon = authHeader.indexOf(':');
+  return { [authHeader.slice(0, colon).trim().toLowerCase()]: authHeader.slice(colon + 1).trim() };
+}
 
 /** Every key the configuration schema knows, for docs and drift tests. */
 export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof Config)[];

@@ -1,6 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, pistonHeaders, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createPistonClient } from './piston/piston-client.js';
 import { createRuntimeCache } from './runtimes/runtime-cache.js';
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const piston = createPistonClient({
     baseUrl: config.PISTON_URL,
     timeoutMs: config.PISTON_TIMEOUT_MS,
+    headers: pistonHeaders(config.PISTON_AUTH_HEADER),
   });
   const runtimes = createRuntimeCache({
     client: piston,

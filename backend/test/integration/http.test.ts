@@ -230,7 +230,10 @@ describe('client address behind proxies', () => {
   it('when the gateway is reached over IPv6, then the client key is its /56 network', async () => {
     const { app: gateway } = await app({ EXECUTE_RATE_LIMIT_MAX: '1', TRUST_PROXY: '1' });
 
-    await request(gateway).post('/api/execute').set('X-Forwarded-For', '2001:db8:1:1::1').send(hello);
+    await request(gateway)
+      .post('/api/execute')
+      .set('X-Forwarded-For', '2001:db8:1:1::1')
+      .send(hello);
     const sameNetwork = await request(gateway)
       .post('/api/execute')
       .set('X-Forwarded-For', '2001:db8:1:1::2')

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/errors.js';
 import {
@@ -9,6 +8,7 @@ import {
 } from '../../src/piston/piston-client.js';
 import type { PistonExecuteRequest } from '../../src/piston/piston-schemas.js';
 import { startFakePiston, type FakePiston } from '../support/fake-piston-server.js';
+import { freePort } from '../support/free-port.js';
 
 const HELLO: PistonExecuteRequest = {
   language: 'python',
@@ -23,15 +23,6 @@ const HELLO: PistonExecuteRequest = {
   compile_memory_limit: -1,
   run_memory_limit: -1,
 };
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let fake: FakePiston;
 beforeAll(async () => {
@@ -87,7 +78,7 @@ describe('createPistonClient', () => {
 
   it('when nothing listens, then it is upstream_unavailable with a retry hint', async () => {
     const refused = createPistonClient({
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
       timeoutMs: 500,
     });
 

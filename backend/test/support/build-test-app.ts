@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp, type AppDeps } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, pistonHeaders, type Config } from '../../src/config.js';
 import { createPistonClient } from '../../src/piston/piston-client.js';
 import { createRuntimeCache } from '../../src/runtimes/runtime-cache.js';
 import { startFakePiston, type FakePiston, type FakePistonOptions } from './fake-piston-server.js';
@@ -49,6 +49,7 @@ export async function buildTestApp(
   const piston = createPistonClient({
     baseUrl: config.PISTON_URL,
     timeoutMs: config.PISTON_TIMEOUT_MS,
+    headers: pistonHeaders(config.PISTON_AUTH_HEADER),
   });
   const runtimes = createRuntimeCache({
     client: piston,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import semver from 'semver';
 import { executionFixtures, loadFixture } from './fixtures.js';
 
 /** How the fake answers a route instead of behaving like Piston. */
@@ -16,6 +17,15 @@ interface RuntimeEntry {
   runtime?: string;
 }
 
+interface PackageEntry {
+  language: string;
+  language_version: string;
+  installed: boolean;
+}
+
+/** The routes whose behaviour a test can override. */
+export type FakeRoute = 'runtimes' | 'execute' | 'packages' | 'install';
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -28,6 +38,8 @@ export interface FakePistonOptions {
   delayMs?: number;
   /** Piston's configured run_timeout limit; larger requests get Piston's 400. */
   runTimeoutLimit?: number;
+  /** Port to listen on (default: any free port). */
+  port?: number;
 }
 
 /** A real HTTP server on 127.0.0.1:0 that replays recorded Piston answers and can misbehave. */
@@ -35,8 +47,10 @@ export interface FakePiston {
   url: string;
   requests: RecordedRequest[];
   runtimes: RuntimeEntry[];
-  /** Set (or clear, with undefined) a misbehaviour for GET /runtimes or POST /execute. */
-  behave(route: 'runtimes' | 'execute', behaviour: FakeBehaviour | undefined): void;
+  /** Piston's package index (`GET /api/v2/packages`); installing flips `installed`. */
+  packages: PackageEntry[];
+  /** Set (or clear, with undefined) a misbehaviour for one route. */
+  behave(route: FakeRoute, behaviour: FakeBehaviour | undefined): void;
   executeCalls(): RecordedRequest[];
   runtimeCalls(): RecordedRequest[];
   close(): Promise<void>;
@@ -52,7 +66,8 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     if (key !== undefined && !answers.has(key))
       answers.set(key, JSON.stringify(fixture.response.body));
   }
-  const behaviours = new Map<string, FakeBehaviour>();
+  const packages = structuredClone(loadFixture('packages').response.body) as PackageEntry[];
+  const behaviours = new Map<FakeRoute, FakeBehaviour>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
 
@@ -80,17 +95,45 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
   });
 
   function route(method: string, path: string, body: unknown, res: ServerResponse): void {
-    const name =
-      method === 'GET' && path === '/api/v2/runtimes'
-        ? 'runtimes'
-        : method === 'POST' && path === '/api/v2/execute'
-          ? 'execute'
-          : undefined;
+    const name = ROUTES[`${method} ${path}`];
     if (!name) return sendJson(res, 404, { message: 'Not Found' });
     const behaviour = behaviours.get(name);
     if (behaviour) return misbehave(behaviour, res);
-    if (name === 'runtimes') return sendJson(res, 200, runtimes);
-    execute(body as ExecuteBody, res);
+    switch (name) {
+      case 'runtimes':
+        return sendJson(res, 200, runtimes);
+      case 'packages':
+        return sendJson(res, 200, packages);
+      case 'install':
+        return install(body as { language: string; version: string }, res);
+      case 'execute':
+        return execute(body as ExecuteBody, res);
+    }
+  }
+
+  // Like Piston 3: the newest package matching the name and version selector; 404 if none.
+  function install(body: { language: string; version: string }, res: ServerResponse): void {
+    const match = packages
+      .filter(
+        (p) =>
+          p.language === body.language &&
+          (p.language_version === body.version ||
+            semver.satisfies(semver.coerce(p.language_version) ?? '0.0.0', body.version)),
+      )
+      .sort((a, b) =>
+        semver.compare(
+          semver.coerce(b.language_version) ?? '0.0.0',
+          semver.coerce(a.language_version) ?? '0.0.0',
+        ),
+      )[0];
+    if (!match) {
+      return sendJson(res, 404, {
+        message: `Requested package ${body.language}-${body.version} does not exist`,
+      });
+    }
+    if (match.installed) return sendJson(res, 500, { message: 'Already installed' });
+    match.installed = true;
+    sendJson(res, 200, { language: match.language, version: match.language_version });
   }
 
   function execute(body: ExecuteBody, res: ServerResponse): void {
@@ -128,13 +171,14 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     runtimes,
+    packages,
     behave(route, behaviour) {
       if (behaviour) behaviours.set(route, behaviour);
       else behaviours.delete(route);
@@ -148,6 +192,13 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       }),
   };
 }
+
+const ROUTES: Record<string, FakeRoute | undefined> = {
+  'GET /api/v2/runtimes': 'runtimes',
+  'POST /api/v2/execute': 'execute',
+  'GET /api/v2/packages': 'packages',
+  'POST /api/v2/packages': 'install',
+};
 
 interface ExecuteBody {
   language: string;

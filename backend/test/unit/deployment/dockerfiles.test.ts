@@ -1,0 +1,116 @@
+import { validate } from 'dockerfile-utils';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { dockerfileEnv, readRepoFile, readYaml } from '../../support/deployment-files.js';
+
+const GATEWAY = readRepoFile('Dockerfile');
+const PISTON = readRepoFile('piston/Dockerfile');
+const DEFAULTS = loadConfig({});
+
+/** FROM lines, with ARG defaults substituted. */
+function baseImages(text: string): string[] {
+  const args = Object.fromEntries(
+    [...text.matchAll(/^ARG\s+(\w+)=(\S+)/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+  return [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) =>
+    (m[1] ?? '').replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? ''),
+  );
+}
+
+describe.each([
+  ['Dockerfile', GATEWAY],
+  ['piston/Dockerfile', PISTON],
+])('%s', (_name, text) => {
+  it('when linted, then it has no errors or warnings', () => {
+    expect(
+      validate(text).map(
+        (d) =>
+          `${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`,
+      ),
+    ).toEqual([]);
+  });
+
+  it('when its base images are read, then each is pinned to a version, never latest', () => {
+    for (const image of baseImages(text)) {
+      expect(image).toMatch(/:[0-9]/);
+      expect(image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('when built, then it has a HEALTHCHECK', () => {
+    expect(text).toMatch(/^HEALTHCHECK\s+/m);
+  });
+});
+
+describe('gateway Dockerfile', () => {
+  it('when run, then it runs as the unprivileged node user and exposes 5000', () => {
+    expect(GATEWAY).toMatch(/^USER node$/m);
+    expect(GATEWAY).toMatch(/^EXPOSE 5000$/m);
+  });
+
+  it('when built, then the final stage has production dependencies only', () => {
+    expect(GATEWAY).toMatch(/npm ci --omit=dev/);
+    expect(GATEWAY).toMatch(/COPY --from=prod-deps .*node_modules/);
+  });
+
+  it('when checked, then its health check calls /health and the start command is the built server', () => {
+    expect(GATEWAY).toMatch(/HEALTHCHECK[\s\S]*'\/health'/);
+    expect(GATEWAY).toContain('CMD ["node", "dist/main.js"]');
+    const pkg = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('node dist/main.js');
+  });
+
+  it('when the build context is filtered, then sources and the manifest are in and secrets are out', () => {
+    const ignore = readRepoFile('.dockerignore');
+    expect(ignore).toMatch(/^\*\*$/m);
+    expect(ignore).toContain('!backend/src/**');
+    expect(ignore).toContain('!piston/runtimes.json');
+    expect(ignore).not.toContain('!.env');
+  });
+});
+
+describe('piston Dockerfile limits', () => {
+  const env = dockerfileEnv(PISTON);
+  const limit = (key: string) => Number(env[key]);
+  const allows = (pistonLimit: number, gatewayValue: number) =>
+    pistonLimit < 0 || (gatewayValue >= 0 && gatewayValue <= pistonLimit);
+
+  /** The gateway settings as deployed: defaults, then whatever compose and render.yaml set. */
+  const deployedConfigs = () => {
+    const compose = readYaml('docker-compose.yml') as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    const render = readYaml('render.yaml') as {
+      services: { envVars: { key: string; value?: string }[] }[];
+    };
+    const renderEnv = Object.fromEntries(
+      (render.services[0]?.envVars ?? []).flatMap((v) =>
+        v.value === undefined ? [] : [[v.key, v.value]],
+      ),
+    );
+    const composeEnv = compose.services.gateway?.environment ?? {};
+    return [DEFAULTS, loadConfig(composeEnv), loadConfig(renderEnv)];
+  };
+
+  it('when networking and output are configured, then networking is off and output is bounded', () => {
+    expect(env.PISTON_DISABLE_NETWORKING).toBe('true');
+    expect(limit('PISTON_OUTPUT_MAX_SIZE')).toBeGreaterThan(0);
+    expect(limit('PISTON_MAX_CONCURRENT_JOBS')).toBeGreaterThan(0);
+  });
+
+  it.each(
+    deployedConfigs().map((config, i) => [['defaults', 'compose', 'render'][i], config] as const),
+  )(
+    'when the gateway runs with its %s settings, then Piston accepts every limit it can send',
+    (_where, config) => {
+      expect(limit('PISTON_RUN_TIMEOUT')).toBeGreaterThanOrEqual(config.MAX_RUN_TIMEOUT_MS);
+      expect(limit('PISTON_RUN_CPU_TIME')).toBeGreaterThanOrEqual(config.MAX_RUN_TIMEOUT_MS);
+      expect(limit('PISTON_COMPILE_TIMEOUT')).toBeGreaterThanOrEqual(config.COMPILE_TIMEOUT_MS);
+      expect(limit('PISTON_COMPILE_CPU_TIME')).toBeGreaterThanOrEqual(config.COMPILE_TIMEOUT_MS);
+      expect(allows(limit('PISTON_RUN_MEMORY_LIMIT'), config.RUN_MEMORY_LIMIT_BYTES)).toBe(true);
+      expect(allows(limit('PISTON_COMPILE_MEMORY_LIMIT'), config.COMPILE_MEMORY_LIMIT_BYTES)).toBe(
+        true,
+      );
+    },
+  );
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
+import { readRepoFile, readYaml } from '../../support/deployment-files.js';
+
+interface RenderService {
+  type: string;
+  runtime: string;
+  buildCommand: string;
+  startCommand: string;
+  healthCheckPath: string;
+  envVars: { key: string; value?: string; sync?: boolean }[];
+}
+
+const blueprint = readYaml('render.yaml') as { services: RenderService[] };
+const web = blueprint.services[0]!;
+const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> })
+  .scripts;
+
+describe('render.yaml', () => {
+  it('when parsed, then it defines one web service', () => {
+    expect(blueprint.services).toHaveLength(1);
+    expect(web.type).toBe('web');
+    expect(web.runtime).toBe('node');
+  });
+
+  it('when its commands run, then they are real npm scripts', () => {
+    for (const command of [web.buildCommand, web.startCommand]) {
+      for (const match of command.matchAll(/npm (?:run )?(\S+)/g)) {
+        const script = match[1]!;
+        if (script === 'ci') continue;
+        expect(Object.keys(scripts)).toContain(script);
+      }
+    }
+  });
+
+  it('when Render checks health, then the path is the gateway health route', () => {
+    expect(web.healthCheckPath).toBe('/health');
+    expect(readRepoFile('backend/src/app.ts')).toContain("app.use('/health'");
+  });
+
+  it('when env vars are set, then each is a config key and every key but PORT is there', () => {
+    const keys = web.envVars.map((v) => v.key);
+
+    expect(keys.filter((key) => !CONFIG_KEYS.includes(key as never))).toEqual([]);
+    expect(CONFIG_KEYS.filter((key) => key !== 'PORT' && !keys.includes(key))).toEqual([]);
+  });
+
+  it('when deployed, then it trusts one proxy hop and prompts for the Piston address and secret', () => {
+    const byKey = Object.fromEntries(web.envVars.map((v) => [v.key, v]));
+
+    expect(byKey.TRUST_PROXY?.value).toBe('1');
+    expect(byKey.PISTON_URL).toEqual({ key: 'PISTON_URL', sync: false });
+    expect(byKey.PISTON_AUTH_HEADER).toEqual({ key: 'PISTON_AUTH_HEADER', sync: false });
+  });
+
+  it('when the set values are loaded, then they pass the config schema', () => {
+    const env = Object.fromEntries(
+      web.envVars.flatMap((v) => (v.value === undefined ? [] : [[v.key, v.value]])),
+    );
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+});
