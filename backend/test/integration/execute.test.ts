@@ -261,3 +261,19 @@ describe('POST /api/execute, body handling', () => {
     });
   });
 });
+
+describe('POST /api/execute with PISTON_AUTH_HEADER', () => {
+  it('when a shared secret is configured, then every Piston call carries it', async () => {
+    const secured = await buildTestApp({ PISTON_AUTH_HEADER: 'X-Piston-Secret: s3cret' });
+    try {
+      await request(secured.app).post('/api/execute').send({ language: 'python', code: 'x' });
+
+      expect(secured.fake.requests.length).toBeGreaterThanOrEqual(2);
+      for (const call of secured.fake.requests) {
+        expect(call.headers['x-piston-secret']).toBe('s3cret');
+      }
+    } finally {
+      await secured.close();
+    }
+  });
+});

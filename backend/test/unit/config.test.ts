@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/config.js';
+import { CONFIG_KEYS, ConfigError, loadConfig, pistonHeaders } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('when the environment is empty, then every key has its documented default', () => {
@@ -94,4 +94,23 @@ describe('loadConfig', () => {
   it('when a memory limit is -1, then it means no limit and is accepted', () => {
     expect(loadConfig({ RUN_MEMORY_LIMIT_BYTES: '-1' }).RUN_MEMORY_LIMIT_BYTES).toBe(-1);
   });
+});
+
+describe('pistonHeaders', () => {
+  it('when PISTON_AUTH_HEADER is set, then it becomes one lower-cased header', () => {
+    const config = loadConfig({ PISTON_AUTH_HEADER: 'X-Piston-Secret:  s3cr3t value ' });
+
+    expect(pistonHeaders(config.PISTON_AUTH_HEADER)).toEqual({ 'x-piston-secret': 's3cr3t value' });
+  });
+
+  it('when PISTON_AUTH_HEADER is unset, then no header is added', () => {
+    expect(pistonHeaders(loadConfig({}).PISTON_AUTH_HEADER)).toEqual({});
+  });
+
+  it.each(['no-colon', ': value', 'Bad Header: x', 'X-Secret:'])(
+    'when PISTON_AUTH_HEADER is %j, then it is rejected',
+    (value) => {
+      expect(() => loadConfig({ PISTON_AUTH_HEADER: value })).toThrow(/PISTON_AUTH_HEADER/);
+    },
+  );
 });

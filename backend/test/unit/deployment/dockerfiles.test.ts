@@ -1,7 +1,10 @@
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
+import request from 'supertest';
+import { buildTestApp } from '../../support/build-test-app.js';
 import { dockerfileEnv, readRepoFile, readYaml } from '../../support/deployment-files.js';
+import { startFakePiston } from '../../support/fake-piston-server.js';
 
 const GATEWAY = readRepoFile('Dockerfile');
 const PISTON = readRepoFile('piston/Dockerfile');
@@ -53,8 +56,18 @@ describe('gateway Dockerfile', () => {
     expect(GATEWAY).toMatch(/COPY --from=prod-deps .*node_modules/);
   });
 
-  it('when checked, then its health check calls /health and the start command is the built server', () => {
-    expect(GATEWAY).toMatch(/HEALTHCHECK[\s\S]*'\/health'/);
+  it('when its health check runs, then it calls a route that answers 200', async () => {
+    const path = /HEALTHCHECK[\s\S]*?'(\/[a-z/]*)'/.exec(GATEWAY)?.[1];
+    const t = await buildTestApp();
+    try {
+      expect(path).toBe('/health');
+      expect((await request(t.app).get(path!)).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('when started, then the command is the built server', () => {
     expect(GATEWAY).toContain('CMD ["node", "dist/main.js"]');
     const pkg = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toBe('node dist/main.js');
@@ -66,6 +79,19 @@ describe('gateway Dockerfile', () => {
     expect(ignore).toContain('!backend/src/**');
     expect(ignore).toContain('!piston/runtimes.json');
     expect(ignore).not.toContain('!.env');
+  });
+});
+
+describe('piston Dockerfile health check', () => {
+  it('when it runs, then it calls the Piston route that lists runtimes', async () => {
+    const url = /HEALTHCHECK[\s\S]*?'(http:\/\/127\.0\.0\.1:2000(\/[a-z0-9/]*))'/.exec(PISTON);
+    const fake = await startFakePiston();
+    try {
+      expect(url?.[2]).toBe('/api/v2/runtimes');
+      expect((await fetch(`${fake.url}${url?.[2] ?? ''}`)).status).toBe(200);
+    } finally {
+      await fake.close();
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
+import request from 'supertest';
+import { buildTestApp } from '../../support/build-test-app.js';
 import { readRepoFile, readYaml } from '../../support/deployment-files.js';
 
 interface RenderService {
@@ -33,9 +35,16 @@ describe('render.yaml', () => {
     }
   });
 
-  it('when Render checks health, then the path is the gateway health route', () => {
-    expect(web.healthCheckPath).toBe('/health');
-    expect(readRepoFile('backend/src/app.ts')).toContain("app.use('/health'");
+  it('when Render checks health, then the path is a gateway route that answers 200', async () => {
+    const t = await buildTestApp();
+    try {
+      const res = await request(t.app).get(web.healthCheckPath);
+
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('OK');
+    } finally {
+      await t.close();
+    }
   });
 
   it('when env vars are set, then each is a config key and every key but PORT is there', () => {
