@@ -45,7 +45,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'signal received');
     running
       .shutdown()
-      .then(() => piston.close())
+      .then(() => {
+        piston.close();
+      })
       .then(
         () => process.exit(0),
         () => process.exit(1),

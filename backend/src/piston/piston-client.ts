@@ -1,4 +1,3 @@
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.js';
 import {
@@ -9,6 +8,7 @@ import {
   type PistonExecuteResponse,
   type PistonRuntime,
 } from './piston-schemas.js';
+import { createHttpTransport, RESPONSE_TOO_LARGE, type RawResponse } from './http-transport.js';
 
 /** Seconds a client is told to wait when Piston cannot be reached. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
@@ -25,12 +25,9 @@ const UNAVAILABLE_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
 /** Piston took the request but did not answer in time (504). */
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 
 /** The calls the gateway makes to Piston; the only place that knows Piston speaks HTTP. */
 export interface PistonClient {
@@ -39,8 +36,8 @@ export interface PistonClient {
     request: PistonExecuteRequest,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<PistonExecuteResponse>;
-  /** Closes idle connections; pending calls finish first. */
-  close(): Promise<void>;
+  /** Closes the connections to Piston. */
+  close(): void;
 }
 
 export interface PistonClientOptions {
@@ -50,6 +47,8 @@ export interface PistonClientOptions {
   timeoutMs: number;
   /** Extra headers sent with every call (e.g. a shared secret for a proxy in front of Piston). */
   headers?: Record<string, string>;
+  /** Largest answer accepted from Piston, in bytes (default 32 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** Piston answered 400 "<language>-<version> runtime is unknown": the runtime list was stale. */
@@ -75,47 +74,29 @@ export function pistonApiRoot(baseUrl: string): string {
 }
 
 /**
- * Creates a Piston client over one keep-alive undici connection pool. Every answer is parsed with
+ * Creates a Piston client over one keep-alive connection pool. Every answer is parsed with
  * zod and every failure becomes an Upstream* error carrying the original as `cause`.
  */
 export function createPistonClient(options: PistonClientOptions): PistonClient {
-  const root = new URL(pistonApiRoot(options.baseUrl));
-  const basePath = root.pathname.replace(/\/+$/, '');
-  // undici rather than axios: on the 2-core bench machine axios' HTTP adapter alone halved the
-  // gateway's throughput (docs/benchmarks.md). undici keeps connections alive, never follows
-  // redirects, and bounds the response size.
-  const pool = new Pool(root.origin, {
-    keepAliveTimeout: 4_000,
-    maxResponseSize: MAX_RESPONSE_BYTES,
-    connect: { timeout: options.timeoutMs },
+  const transport = createHttpTransport({
+    apiRoot: pistonApiRoot(options.baseUrl),
+    headers: { accept: 'application/json', ...lowerCaseKeys(options.headers ?? {}) },
+    maxResponseBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
   });
-  const baseHeaders = { accept: 'application/json', ...lowerCaseKeys(options.headers ?? {}) };
 
   async function call(
     method: 'GET' | 'POST',
     path: string,
     config: { body?: string; timeoutMs?: number; signal?: AbortSignal },
-  ): Promise<{ status: number; text: string }> {
-    const what = `${method} ${path}`;
-    const timeout = config.timeoutMs ?? options.timeoutMs;
-    const request: Dispatcher.RequestOptions = {
-      method,
-      path: `${basePath}${path}`,
-      headers:
-        config.body === undefined
-          ? baseHeaders
-          : { ...baseHeaders, 'content-type': 'application/json' },
-      body: config.body ?? null,
-      // Piston sends its headers only when the job is done, so this bounds the whole execution.
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      signal: config.signal ?? null,
-    };
+  ): Promise<RawResponse> {
     try {
-      const response = await pool.request(request);
-      return { status: response.statusCode, text: await response.body.text() };
+      return await transport.request(method, path, {
+        timeoutMs: config.timeoutMs ?? options.timeoutMs,
+        ...(config.body === undefined ? {} : { body: config.body }),
+        ...(config.signal ? { signal: config.signal } : {}),
+      });
     } catch (error) {
-      throw translateNetworkError(error, what, config.signal);
+      throw translateNetworkError(error, `${method} ${path}`, config.signal);
     }
   }
 
@@ -141,7 +122,9 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
       throw unexpectedStatus('POST /execute', response);
     },
 
-    close: () => pool.close(),
+    close: () => {
+      transport.close();
+    },
   };
 }
 
@@ -159,7 +142,7 @@ function translateNetworkError(error: unknown, what: string, signal?: AbortSigna
       retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
     });
   }
-  if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
+  if (code === RESPONSE_TOO_LARGE) {
     return new UpstreamError('The execution engine sent an oversized answer', { cause: error });
   }
   return new UpstreamError('The execution engine failed to answer', { cause: error });
@@ -174,11 +157,6 @@ function errorCode(error: unknown): string | undefined {
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-interface RawResponse {
-  status: number;
-  text: string;
 }
 
 function pistonErrorMessage(response: RawResponse): string | undefined {

@@ -148,6 +148,22 @@ describe('createPistonClient', () => {
     expect((error as UpstreamError).cause).toMatchObject({ status: 400 });
   });
 
+  it('when Piston answers more than the size limit, then it is upstream_error', async () => {
+    const small = createPistonClient({ baseUrl: fake.url, timeoutMs: 500, maxResponseBytes: 100 });
+
+    await expect(small.listRuntimes()).rejects.toThrow('oversized');
+  });
+
+  it('when calls follow one another, then they reuse one keep-alive connection', async () => {
+    const c = client();
+    const before = fake.connectionsAccepted();
+
+    for (let i = 0; i < 5; i += 1) await c.listRuntimes();
+
+    expect(fake.connectionsAccepted() - before).toBe(1);
+    c.close();
+  });
+
   it('when the caller aborts, then the call stops with an aborted error', async () => {
     fake.behave('execute', { kind: 'hang' });
     const controller = new AbortController();

@@ -52,6 +52,8 @@ export interface FakePiston {
   /** Set (or clear, with undefined) a misbehaviour for one route. */
   behave(route: FakeRoute, behaviour: FakeBehaviour | undefined): void;
   executeCalls(): RecordedRequest[];
+  /** How many TCP connections the fake has accepted so far. */
+  connectionsAccepted(): number;
   runtimeCalls(): RecordedRequest[];
   close(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
   const behaviours = new Map<FakeRoute, FakeBehaviour>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  let accepted = 0;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -91,6 +94,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
+    accepted += 1;
     socket.on('close', () => sockets.delete(socket));
   });
 
@@ -184,6 +188,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       else behaviours.delete(route);
     },
     executeCalls: () => requests.filter((r) => r.path === '/api/v2/execute'),
+    connectionsAccepted: () => accepted,
     runtimeCalls: () => requests.filter((r) => r.path === '/api/v2/runtimes'),
     close: () =>
       new Promise<void>((resolve) => {
