@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
+import { createExecutionLimiter } from './execution/execution-limiter.js';
 import { createExecutionService } from './execution/execution-service.js';
 import { clientKey } from './middleware/client-key.js';
 import { createErrorHandler } from './middleware/error-handler.js';
@@ -27,13 +28,23 @@ export interface AppDeps {
   piston: PistonClient;
   runtimes: RuntimeCache;
   /** Overrides for the health probe's timing (tests). */
-  health?: Omit<HealthRouterDeps, 'runtimes'>;
+  health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter'>;
 }
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, runtimes } = deps;
-  const execution = createExecutionService({ client: deps.piston, runtimes, limits: config });
+  const limiter = createExecutionLimiter({
+    maxConcurrent: config.MAX_CONCURRENT_EXECUTIONS,
+    maxQueue: config.MAX_QUEUE_SIZE,
+    queueTimeoutMs: config.QUEUE_TIMEOUT_MS,
+  });
+  const execution = createExecutionService({
+    client: deps.piston,
+    runtimes,
+    limits: config,
+    limiter,
+  });
   const app = express();
 
   app.disable('x-powered-by');
@@ -91,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(compression({ threshold: 1024 }));
 
-  app.use('/health', createHealthRouter({ runtimes, ...deps.health }));
+  app.use('/health', createHealthRouter({ runtimes, limiter, ...deps.health }));
   app.use('/api', clientKey({ trustProxy: config.TRUST_PROXY, logger }));
   app.use(
     '/api',

@@ -68,6 +68,9 @@ export const ConfigSchema = z
     COMPILE_TIMEOUT_MS: positiveInt().default(10000),
     RUN_MEMORY_LIMIT_BYTES: int(-1).default(128_000_000),
     COMPILE_MEMORY_LIMIT_BYTES: int(-1).default(256_000_000),
+    MAX_CONCURRENT_EXECUTIONS: positiveInt().default(8),
+    MAX_QUEUE_SIZE: int(0).default(32),
+    QUEUE_TIMEOUT_MS: positiveInt().default(5000),
     SHUTDOWN_TIMEOUT_MS: positiveInt().default(10000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   })

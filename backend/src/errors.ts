@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   upstream_error: 502,
   upstream_unavailable: 503,
+  overloaded: 503,
   upstream_timeout: 504,
 } as const;
 
@@ -111,6 +112,11 @@ export function toErrorBody(error: AppError, requestId?: string): ErrorBody {
     ...(error.details ? { details: error.details } : {}),
     ...(requestId ? { requestId } : {}),
   };
+}
+
+/** The gateway is at its execution limit and its queue is full or the wait ran out. */
+export class OverloadedError extends AppError {
+  readonly code = 'overloaded';
 }
 
 /** Anything the gateway did not anticipate; the message never reveals the cause. */

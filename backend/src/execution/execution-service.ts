@@ -12,12 +12,15 @@ import {
 import type { ExecuteRequest } from '../schemas/execute-request.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { buildPistonRequest, checkSizes, type ExecutionLimits } from './build-piston-request.js';
+import type { ExecutionLimiter } from './execution-limiter.js';
 import { mapPistonResult } from './map-result.js';
 
 export interface ExecutionServiceOptions {
   client: Pick<PistonClient, 'execute'>;
   runtimes: RuntimeCache;
   limits: ExecutionLimits & Pick<Config, 'PISTON_TIMEOUT_MS'>;
+  /** Bounds the executions in flight to Piston; queued requests wait here, not in Piston. */
+  limiter: ExecutionLimiter;
 }
 
 /** Runs validated requests on Piston: resolve the runtime, build the request, map the answer. */
@@ -28,7 +31,7 @@ export interface ExecutionService {
 
 /** Creates the execution service from its collaborators. */
 export function createExecutionService(options: ExecutionServiceOptions): ExecutionService {
-  const { client, runtimes, limits } = options;
+  const { client, runtimes, limits, limiter } = options;
 
   async function resolve(language: string, version: string | undefined) {
     let list = await runtimes.get();
@@ -51,7 +54,11 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       // Piston may spend the whole compile and run budgets; allow that plus a transport margin.
       const timeoutMs = request.compile_timeout + request.run_timeout + limits.PISTON_TIMEOUT_MS;
       try {
-        return mapPistonResult(await client.execute(request, { timeoutMs, signal }));
+        const answer = await limiter.run(
+          () => client.execute(request, { timeoutMs, signal }),
+          signal,
+        );
+        return mapPistonResult(answer);
       } catch (error) {
         if (error instanceof PistonRuntimeUnknownError) {
           runtimes.invalidate();

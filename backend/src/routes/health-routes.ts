@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { UpstreamUnavailableError } from '../errors.js';
+import type { ExecutionLimiter } from '../execution/execution-limiter.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 
 export interface HealthRouterDeps {
   runtimes: RuntimeCache;
+  limiter: Pick<ExecutionLimiter, 'stats'>;
   /** `/health` asks Piston in the background when its last answer is older than this. */
   probeIntervalMs?: number;
   /** `/health/ready` waits for a fresh answer when the last one is older than this. */
@@ -43,6 +45,7 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       timestamp: new Date(now()).toISOString(),
       uptimeSeconds: Math.floor((now() - startedAt) / 1000),
       piston: pistonState(),
+      executions: deps.limiter.stats(),
     });
   });
 
