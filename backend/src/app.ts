@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { createExecutionLimiter } from './execution/execution-limiter.js';
 import { createExecutionService } from './execution/execution-service.js';
+import { createMemoryResultCache, type ResultCache } from './execution/result-cache.js';
 import { clientKey } from './middleware/client-key.js';
 import { createErrorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
@@ -19,7 +20,14 @@ import { createLanguagesRouter } from './routes/languages-routes.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
 
 /** Headers browsers may read from cross-origin responses. */
-const EXPOSED_HEADERS = ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag'];
+const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'X-Cache',
+  'RateLimit',
+  'RateLimit-Policy',
+  'Retry-After',
+  'ETag',
+];
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
 export interface AppDeps {
@@ -27,6 +35,8 @@ export interface AppDeps {
   logger: Logger;
   piston: PistonClient;
   runtimes: RuntimeCache;
+  /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
+  resultCache?: ResultCache;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter'>;
 }
@@ -39,11 +49,20 @@ export function createApp(deps: AppDeps): Express {
     maxQueue: config.MAX_QUEUE_SIZE,
     queueTimeoutMs: config.QUEUE_TIMEOUT_MS,
   });
+  const resultCache =
+    deps.resultCache ??
+    (config.RESULT_CACHE_TTL_MS > 0
+      ? createMemoryResultCache({
+          ttlMs: config.RESULT_CACHE_TTL_MS,
+          maxBytes: config.RESULT_CACHE_MAX_BYTES,
+        })
+      : undefined);
   const execution = createExecutionService({
     client: deps.piston,
     runtimes,
     limits: config,
     limiter,
+    ...(resultCache ? { resultCache } : {}),
   });
   const app = express();
 

@@ -71,6 +71,8 @@ export const ConfigSchema = z
     MAX_CONCURRENT_EXECUTIONS: positiveInt().default(8),
     MAX_QUEUE_SIZE: int(0).default(32),
     QUEUE_TIMEOUT_MS: positiveInt().default(5000),
+    RESULT_CACHE_TTL_MS: int(0).default(0),
+    RESULT_CACHE_MAX_BYTES: positiveInt().default(64 * 1024 * 1024),
     SHUTDOWN_TIMEOUT_MS: positiveInt().default(10000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   })

@@ -104,6 +104,11 @@ export class UpstreamTimeoutError extends AppError {
   readonly code = 'upstream_timeout';
 }
 
+/** The client went away before its answer was ready; nobody is waiting for a response. */
+export class ClientGoneError extends Error {
+  override readonly name: string = 'ClientGoneError';
+}
+
 /** Builds the response body for an AppError; never includes the stack or the cause. */
 export function toErrorBody(error: AppError, requestId?: string): ErrorBody {
   return {

@@ -1,4 +1,4 @@
-import { OverloadedError } from '../errors.js';
+import { ClientGoneError, OverloadedError } from '../errors.js';
 
 /** Seconds an overloaded client is told to wait before retrying. */
 export const OVERLOADED_RETRY_AFTER_SECONDS = 2;
@@ -21,7 +21,7 @@ export interface ExecutionLimiterStats {
 }
 
 /** Thrown to a queued caller whose client went away; it never reached Piston. */
-export class QueueAbortedError extends Error {
+export class QueueAbortedError extends ClientGoneError {
   override readonly name = 'QueueAbortedError';
 }
 

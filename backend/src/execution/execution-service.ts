@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { BadRequestError } from '../errors.js';
 import { PistonRuntimeUnknownError, type PistonClient } from '../piston/piston-client.js';
-import type { PistonRuntime } from '../piston/piston-schemas.js';
+import type { PistonExecuteRequest, PistonRuntime } from '../piston/piston-schemas.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import {
   findLanguage,
@@ -12,8 +12,10 @@ import {
 import type { ExecuteRequest } from '../schemas/execute-request.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { buildPistonRequest, checkSizes, type ExecutionLimits } from './build-piston-request.js';
+import { createCoalescer } from './coalescer.js';
 import type { ExecutionLimiter } from './execution-limiter.js';
 import { mapPistonResult } from './map-result.js';
+import { isCacheable, resultCacheKey, type ResultCache } from './result-cache.js';
 
 export interface ExecutionServiceOptions {
   client: Pick<PistonClient, 'execute'>;
@@ -21,17 +23,28 @@ export interface ExecutionServiceOptions {
   limits: ExecutionLimits & Pick<Config, 'PISTON_TIMEOUT_MS'>;
   /** Bounds the executions in flight to Piston; queued requests wait here, not in Piston. */
   limiter: ExecutionLimiter;
+  /** Finished results for identical requests; absent when the result cache is off. */
+  resultCache?: ResultCache;
+}
+
+/** How a result was obtained, for the `X-Cache` header. */
+export type CacheStatus = 'HIT' | 'MISS' | 'COALESCED';
+
+export interface ExecutionOutcome {
+  result: ExecuteResponse;
+  cache: CacheStatus;
 }
 
 /** Runs validated requests on Piston: resolve the runtime, build the request, map the answer. */
 export interface ExecutionService {
-  execute(body: ExecuteRequest, signal?: AbortSignal): Promise<ExecuteResponse>;
+  execute(body: ExecuteRequest, signal?: AbortSignal): Promise<ExecutionOutcome>;
   resolve(language: string, version: string | undefined): Promise<ResolvedRuntime>;
 }
 
 /** Creates the execution service from its collaborators. */
 export function createExecutionService(options: ExecutionServiceOptions): ExecutionService {
-  const { client, runtimes, limits, limiter } = options;
+  const { client, runtimes, limits, limiter, resultCache } = options;
+  const coalescer = createCoalescer<ExecuteResponse>();
 
   async function resolve(language: string, version: string | undefined) {
     let list = await runtimes.get();
@@ -45,27 +58,52 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     return pickVersion(candidates, version);
   }
 
+  /** One execution on Piston, through the concurrency limiter. */
+  async function runOnPiston(
+    request: PistonExecuteRequest,
+    runtime: PistonRuntime,
+    signal?: AbortSignal,
+  ): Promise<ExecuteResponse> {
+    // Piston may spend the whole compile and run budgets; allow that plus a transport margin.
+    const timeoutMs = request.compile_timeout + request.run_timeout + limits.PISTON_TIMEOUT_MS;
+    try {
+      const answer = await limiter.run(
+        () => client.execute(request, { timeoutMs, ...(signal ? { signal } : {}) }),
+        signal,
+      );
+      return mapPistonResult(answer);
+    } catch (error) {
+      if (error instanceof PistonRuntimeUnknownError) {
+        runtimes.invalidate();
+        throw runtimeGone(runtime, error);
+      }
+      throw error;
+    }
+  }
+
   return {
     resolve,
     async execute(body, signal) {
       checkSizes(body, limits);
       const runtime = await resolve(body.language, body.version);
       const request = buildPistonRequest(body, runtime, limits);
-      // Piston may spend the whole compile and run budgets; allow that plus a transport margin.
-      const timeoutMs = request.compile_timeout + request.run_timeout + limits.PISTON_TIMEOUT_MS;
-      try {
-        const answer = await limiter.run(
-          () => client.execute(request, { timeoutMs, signal }),
-          signal,
-        );
-        return mapPistonResult(answer);
-      } catch (error) {
-        if (error instanceof PistonRuntimeUnknownError) {
-          runtimes.invalidate();
-          throw runtimeGone(runtime.runtime, error);
-        }
-        throw error;
+      if (body.cache === false) {
+        return { result: await runOnPiston(request, runtime.runtime, signal), cache: 'MISS' };
       }
+      const key = resultCacheKey(request);
+      // A hit touches neither Piston nor the execution queue.
+      const hit = await resultCache?.get(key);
+      if (hit) return { result: hit, cache: 'HIT' };
+      const { value, shared } = await coalescer.run(
+        key,
+        async (sharedSignal) => {
+          const result = await runOnPiston(request, runtime.runtime, sharedSignal);
+          if (resultCache && isCacheable(result)) await resultCache.set(key, result);
+          return result;
+        },
+        signal,
+      );
+      return { result: value, cache: shared ? 'COALESCED' : 'MISS' };
     },
   };
 }

@@ -1,9 +1,13 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { AppError, BadRequestError, InternalServerError, toErrorBody } from '../errors.js';
-import { QueueAbortedError } from '../execution/execution-limiter.js';
-import { PistonCallAbortedError } from '../piston/piston-client.js';
+import {
+  AppError,
+  BadRequestError,
+  ClientGoneError,
+  InternalServerError,
+  toErrorBody,
+} from '../errors.js';
 import { getRequestId } from './request-id.js';
 import { zodIssuesToDetails } from './validate.js';
 
@@ -25,7 +29,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    if (error instanceof PistonCallAbortedError || error instanceof QueueAbortedError) {
+    if (error instanceof ClientGoneError) {
       logger.debug({ requestId: getRequestId(res) }, 'client went away during execution');
       res.end();
       return;

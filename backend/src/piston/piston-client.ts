@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.js';
+import {
+  ClientGoneError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from '../errors.js';
 import {
   PistonErrorBodySchema,
   PistonExecuteResponseSchema,
@@ -55,7 +60,7 @@ export interface PistonClientOptions {
 export class PistonRuntimeUnknownError extends UpstreamError {}
 
 /** The caller aborted the call (its client went away); nobody is waiting for an answer. */
-export class PistonCallAbortedError extends Error {
+export class PistonCallAbortedError extends ClientGoneError {
   override readonly name = 'PistonCallAbortedError';
 }
 

@@ -29,8 +29,9 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
       });
-      const result = await deps.execution.execute(validateExecute.body(res), controller.signal);
-      res.json(result);
+      const outcome = await deps.execution.execute(validateExecute.body(res), controller.signal);
+      res.setHeader('X-Cache', outcome.cache);
+      res.json(outcome.result);
     },
   );
 

@@ -30,6 +30,7 @@ export const ExecuteRequestSchema = z
     files: z.array(SourceFileSchema).min(1).max(MAX_FILES).optional(),
     stdin: z.string().default(''),
     args: z.array(z.string().max(MAX_ARG_LENGTH)).max(MAX_ARGS).default([]),
+    cache: z.boolean().optional(),
     timeout: z
       .number()
       .int('must be a whole number of milliseconds')

@@ -13,7 +13,9 @@ afterEach(async () => {
   t = undefined;
 });
 
-const hello = { language: 'python', code: 'print("Hello, World!")' };
+// Distinct programs: identical ones would share one execution (coalescing), not queue.
+let counter = 0;
+const program = () => ({ language: 'python', code: `print(${++counter})` });
 
 describe('POST /api/execute under overload', () => {
   it('when the slots and the queue are full, then the next request is a fast 503 overloaded', async () => {
@@ -26,15 +28,15 @@ describe('POST /api/execute under overload', () => {
 
     const first = request(gateway)
       .post('/api/execute')
-      .send(hello)
+      .send(program())
       .then((r) => r);
     const second = request(gateway)
       .post('/api/execute')
-      .send(hello)
+      .send(program())
       .then((r) => r);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
-    const shed = await request(gateway).post('/api/execute').send(hello);
+    const shed = await request(gateway).post('/api/execute').send(program());
     const shedMs = Date.now() - started;
 
     expect(shed.status).toBe(503);
@@ -54,8 +56,8 @@ describe('POST /api/execute under overload', () => {
     await t.runtimes.refresh();
 
     const [first, second] = await Promise.all([
-      request(t.app).post('/api/execute').send(hello),
-      request(t.app).post('/api/execute').send(hello),
+      request(t.app).post('/api/execute').send(program()),
+      request(t.app).post('/api/execute').send(program()),
     ]);
 
     expect([first.status, second.status].sort()).toEqual([200, 503]);
@@ -72,7 +74,7 @@ describe('POST /api/execute under overload', () => {
     const pending = [1, 2, 3].map(() =>
       request(t!.app)
         .post('/api/execute')
-        .send(hello)
+        .send(program())
         .then((r) => r),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -104,7 +106,7 @@ describe('POST /api/execute under overload', () => {
 
     const first = request(t.app)
       .post('/api/execute')
-      .send(hello)
+      .send(program())
       .then((r) => r);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const abandoned = httpRequest({

@@ -6,23 +6,11 @@ import {
   createPistonClient,
   pistonApiRoot,
 } from '../../src/piston/piston-client.js';
-import type { PistonExecuteRequest } from '../../src/piston/piston-schemas.js';
 import { startFakePiston, type FakePiston } from '../support/fake-piston-server.js';
 import { freePort } from '../support/free-port.js';
+import { PYTHON_HELLO_REQUEST } from '../support/piston-requests.js';
 
-const HELLO: PistonExecuteRequest = {
-  language: 'python',
-  version: '3.11.2',
-  files: [{ name: 'main.py', content: 'print("Hello, World!")' }],
-  stdin: '',
-  args: [],
-  compile_timeout: 10_000,
-  run_timeout: 3000,
-  compile_cpu_time: 10_000,
-  run_cpu_time: 3000,
-  compile_memory_limit: -1,
-  run_memory_limit: -1,
-};
+const HELLO = PYTHON_HELLO_REQUEST;
 
 let fake: FakePiston;
 beforeAll(async () => {

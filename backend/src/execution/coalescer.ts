@@ -1,0 +1,83 @@
+import { ClientGoneError } from '../errors.js';
+
+/**
+ * Lets identical requests that arrive while one is executing share that one execution. The
+ * shared work is cancelled only when every caller waiting on it has gone away.
+ */
+export interface Coalescer<T> {
+  /** Runs `work` for the first caller of a key; later callers join it (`shared: true`). */
+  run(
+    key: string,
+    work: (signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<{ value: T; shared: boolean }>;
+}
+
+interface Flight<T> {
+  promise: Promise<T>;
+  waiters: number;
+  controller: AbortController;
+}
+
+/** Creates an empty coalescer. */
+export function createCoalescer<T>(): Coalescer<T> {
+  const flights = new Map<string, Flight<T>>();
+
+  return {
+    async run(key, work, signal) {
+      let flight = flights.get(key);
+      const shared = flight !== undefined;
+      if (!flight) {
+        const controller = new AbortController();
+        const created: Flight<T> = {
+          promise: work(controller.signal).finally(() => {
+            if (flights.get(key) === created) flights.delete(key);
+          }),
+          waiters: 0,
+          controller,
+        };
+        flight = created;
+        flights.set(key, flight);
+      }
+      const current = flight;
+      current.waiters += 1;
+      const leave = () => {
+        current.waiters -= 1;
+        if (current.waiters === 0) current.controller.abort();
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      try {
+        const value = await abortable(current.promise, signal);
+        return { value, shared };
+      } finally {
+        signal?.removeEventListener('abort', leave);
+        if (!signal?.aborted) current.waiters -= 1;
+      }
+    },
+  };
+}
+
+/** Rejects as soon as the caller's signal aborts, without waiting for the shared work. */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(new ClientGoneError('client went away while waiting for a shared execution'));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { createCoalescer } from '../../src/execution/coalescer.js';
+import {
+  createMemoryResultCache,
+  isCacheable,
+  resultCacheKey,
+} from '../../src/execution/result-cache.js';
+import { ClientGoneError } from '../../src/errors.js';
+import type { PistonExecuteRequest } from '../../src/piston/piston-schemas.js';
+import type { ExecuteResponse } from '../../src/schemas/execute-response.js';
+import { PYTHON_HELLO_REQUEST } from '../support/piston-requests.js';
+
+const REQUEST = PYTHON_HELLO_REQUEST;
+
+const result = (output: string): ExecuteResponse => ({
+  success: true,
+  output,
+  stderr: '',
+  exitCode: 0,
+  signal: null,
+  status: 'ok',
+  language: 'python',
+  version: '3.11.2',
+  truncated: false,
+});
+
+describe('resultCacheKey', () => {
+  it('when two requests are the same, then their keys are equal', () => {
+    expect(resultCacheKey(REQUEST)).toBe(resultCacheKey(structuredClone(REQUEST)));
+  });
+
+  it.each<[string, Partial<PistonExecuteRequest>]>([
+    ['version', { version: '3.12.0' }],
+    ['file content', { files: [{ name: 'main.py', content: 'print(2)' }] }],
+    ['file name', { files: [{ name: 'other.py', content: 'print("Hello, World!")' }] }],
+    [
+      'encoding',
+      { files: [{ name: 'main.py', content: 'print("Hello, World!")', encoding: 'base64' }] },
+    ],
+    ['stdin', { stdin: 'x' }],
+    ['args', { args: ['a'] }],
+    ['run timeout', { run_timeout: 1000 }],
+    ['memory limit', { run_memory_limit: 1 }],
+  ])('when the %s differs, then the key differs', (_what, change) => {
+    expect(resultCacheKey({ ...REQUEST, ...change })).not.toBe(resultCacheKey(REQUEST));
+  });
+});
+
+describe('createMemoryResultCache', () => {
+  it('when an entry is older than the TTL, then it is gone', async () => {
+    let clock = 0;
+    const cache = createMemoryResultCache({ ttlMs: 1000, maxBytes: 1e6, now: () => clock });
+    await cache.set('k', result('a'));
+
+    clock = 999;
+    expect(await cache.get('k')).toEqual(result('a'));
+    clock = 1000;
+    expect(await cache.get('k')).toBeUndefined();
+    expect(cache.size().entries).toBe(0);
+  });
+
+  it('when the byte bound is reached, then the least recently used entries go first', async () => {
+    const entryBytes = JSON.stringify(result('x')).length + 1;
+    const cache = createMemoryResultCache({ ttlMs: 60_000, maxBytes: entryBytes * 2 });
+    await cache.set('a', result('x'));
+    await cache.set('b', result('y'));
+    await cache.get('a');
+
+    await cache.set('c', result('z'));
+
+    expect(await cache.get('a')).toBeDefined();
+    expect(await cache.get('b')).toBeUndefined();
+    expect(await cache.get('c')).toBeDefined();
+    expect(cache.size().bytes).toBeLessThanOrEqual(entryBytes * 2);
+  });
+
+  it('when one result is larger than the whole bound, then it is not stored', async () => {
+    const cache = createMemoryResultCache({ ttlMs: 60_000, maxBytes: 10 });
+    await cache.set('k', result('too big'));
+    expect(cache.size()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it('when the result is an internal error, then it is not cacheable', () => {
+    expect(isCacheable({ ...result(''), status: 'internal_error', success: false })).toBe(false);
+    expect(isCacheable({ ...result(''), status: 'timeout', success: false })).toBe(true);
+  });
+});
+
+describe('createCoalescer', () => {
+  it('when callers share a key while the work runs, then the work runs once', async () => {
+    const coalescer = createCoalescer<string>();
+    let runs = 0;
+    let finish!: (v: string) => void;
+    const work = () => {
+      runs += 1;
+      return new Promise<string>((resolve) => (finish = resolve));
+    };
+
+    const all = [coalescer.run('k', work), coalescer.run('k', work), coalescer.run('k', work)];
+    finish('done');
+
+    expect(await Promise.all(all)).toEqual([
+      { value: 'done', shared: false },
+      { value: 'done', shared: true },
+      { value: 'done', shared: true },
+    ]);
+    expect(runs).toBe(1);
+    expect((await coalescer.run('k', () => Promise.resolve('again'))).shared).toBe(false);
+  });
+
+  it('when one caller leaves, then the others still get the result and the work is not cancelled', async () => {
+    const coalescer = createCoalescer<string>();
+    let workSignal!: AbortSignal;
+    let finish!: (v: string) => void;
+    const work = (signal: AbortSignal) => {
+      workSignal = signal;
+      return new Promise<string>((resolve) => (finish = resolve));
+    };
+    const leaving = new AbortController();
+
+    const first = coalescer.run('k', work, leaving.signal);
+    const second = coalescer.run('k', work, new AbortController().signal);
+    leaving.abort();
+    finish('done');
+
+    await expect(first).rejects.toBeInstanceOf(ClientGoneError);
+    expect((await second).value).toBe('done');
+    expect(workSignal.aborted).toBe(false);
+  });
+
+  it('when every caller leaves, then the shared work is cancelled', async () => {
+    const coalescer = createCoalescer<string>();
+    let workSignal!: AbortSignal;
+    const work = (signal: AbortSignal) => {
+      workSignal = signal;
+      return new Promise<string>(() => undefined);
+    };
+    const a = new AbortController();
+    const b = new AbortController();
+
+    const runs = [coalescer.run('k', work, a.signal), coalescer.run('k', work, b.signal)];
+    a.abort();
+    b.abort();
+
+    await expect(Promise.all(runs)).rejects.toBeInstanceOf(ClientGoneError);
+    expect(workSignal.aborted).toBe(true);
+  });
+});
