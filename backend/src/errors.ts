@@ -4,6 +4,7 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   unsupported_language: 400,
   unsupported_version: 400,
+  unauthorized: 401,
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -77,6 +78,11 @@ export class BadRequestError extends AppError {
   ) {
     super(message, options);
   }
+}
+
+/** The request lacks valid credentials for a protected route. */
+export class UnauthorizedError extends AppError {
+  readonly code = 'unauthorized';
 }
 
 /** No route matches the request. */

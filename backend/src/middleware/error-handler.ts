@@ -42,6 +42,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
         appError.message,
       );
     }
+    // For metrics: which refusal this was (rate limited, overloaded, ...).
+    res.locals.errorCode = appError.code;
     if (appError.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     }

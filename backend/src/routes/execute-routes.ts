@@ -1,5 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { ExecutionService } from '../execution/execution-service.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { isJsonRequest, requireJson } from '../middleware/require-json.js';
 import { validate } from '../middleware/validate.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
@@ -10,6 +11,7 @@ export interface ExecuteRouterDeps {
   limiter: RequestHandler;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  metrics: Metrics;
 }
 
 /** `POST /api/execute`: validate, run on Piston, answer with the mapped result. */
@@ -29,7 +31,15 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
       });
+      const started = process.hrtime.bigint();
       const outcome = await deps.execution.execute(validateExecute.body(res), controller.signal);
+      const labels = { language: outcome.result.language, status: outcome.result.status };
+      deps.metrics.executions.inc(labels);
+      deps.metrics.executionDuration.observe(
+        labels,
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+      deps.metrics.resultCache.inc({ result: outcome.cache.toLowerCase() });
       res.setHeader('X-Cache', outcome.cache);
       res.json(outcome.result);
     },

@@ -25,8 +25,11 @@ describe('loadConfig', () => {
       COMPILE_MEMORY_LIMIT_BYTES: 256_000_000,
       LOG_LEVEL: 'info',
     });
-    // Every key has a default except the optional shared secret.
-    expect(CONFIG_KEYS.filter((key) => !(key in config))).toEqual(['PISTON_AUTH_HEADER']);
+    // Every key has a default except the optional secrets.
+    expect(CONFIG_KEYS.filter((key) => !(key in config))).toEqual([
+      'PISTON_AUTH_HEADER',
+      'METRICS_TOKEN',
+    ]);
   });
 
   it('when numbers arrive as strings, then they are coerced', () => {

@@ -60,6 +60,7 @@ describe('render.yaml', () => {
     expect(byKey.TRUST_PROXY?.value).toBe('1');
     expect(byKey.PISTON_URL).toEqual({ key: 'PISTON_URL', sync: false });
     expect(byKey.PISTON_AUTH_HEADER).toEqual({ key: 'PISTON_AUTH_HEADER', sync: false });
+    expect(byKey.METRICS_TOKEN).toEqual({ key: 'METRICS_TOKEN', sync: false });
   });
 
   it('when the set values are loaded, then they pass the config schema', () => {

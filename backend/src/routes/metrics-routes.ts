@@ -1,0 +1,33 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import { UnauthorizedError } from '../errors.js';
+import type { Metrics } from '../metrics/metrics.js';
+
+/**
+ * `GET /metrics` in the Prometheus text format. With a token configured, the scraper must send
+ * `Authorization: Bearer <token>`; it is compared in constant time.
+ */
+export function createMetricsRouter(deps: { metrics: Metrics; token?: string }): Router {
+  const router = Router();
+  const expected = deps.token === undefined ? undefined : digest(deps.token);
+
+  router.get('/', async (req, res) => {
+    if (expected) {
+      const presented = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(digest(presented), expected)) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new UnauthorizedError('Send the metrics token as Authorization: Bearer <token>');
+      }
+    }
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(await deps.metrics.registry.metrics());
+  });
+
+  return router;
+}
+
+/** Hashing first gives both sides the same length, which timingSafeEqual requires. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,105 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+
+let apps: TestApp[] = [];
+afterEach(async () => {
+  await Promise.all(apps.map((a) => a.close()));
+  apps = [];
+});
+
+async function app(env: Record<string, string> = {}) {
+  const t = await buildTestApp(env);
+  apps.push(t);
+  return t;
+}
+
+/** The value of one series in Prometheus text, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+const hello = { language: 'python', code: 'print("Hello, World!")' };
+
+describe('GET /metrics', () => {
+  it('when executions, refusals and cache hits happened, then the counters say so', async () => {
+    const t = await app({ RESULT_CACHE_TTL_MS: '60000', EXECUTE_RATE_LIMIT_MAX: '3' });
+    await t.runtimes.refresh();
+    await request(t.app).post('/api/execute').send(hello);
+    await request(t.app).post('/api/execute').send(hello);
+    await request(t.app)
+      .post('/api/execute')
+      .send({ language: 'python', code: 'print("before")\nraise ValueError("boom")' });
+    await request(t.app).post('/api/execute').send(hello);
+    await request(t.app).get('/nope');
+
+    const res = await request(t.app).get('/metrics');
+    const text = res.text;
+
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(sample(text, 'gateway_executions_total{language="python",status="ok"}')).toBe(2);
+    expect(sample(text, 'gateway_executions_total{language="python",status="runtime_error"}')).toBe(
+      1,
+    );
+    expect(sample(text, 'gateway_result_cache_total{result="miss"}')).toBe(2);
+    expect(sample(text, 'gateway_result_cache_total{result="hit"}')).toBe(1);
+    expect(sample(text, 'gateway_rate_limited_total')).toBe(1);
+    expect(
+      sample(text, 'gateway_http_requests_total{method="POST",route="/api/execute",status="200"}'),
+    ).toBe(3);
+    expect(
+      sample(text, 'gateway_http_requests_total{method="GET",route="unmatched",status="404"}'),
+    ).toBe(1);
+    expect(sample(text, 'gateway_executions_in_flight')).toBe(0);
+    expect(sample(text, 'gateway_piston_up')).toBe(1);
+    expect(sample(text, 'gateway_piston_runtimes')).toBe(7);
+    expect(text).toContain('gateway_execution_duration_seconds_bucket');
+  });
+
+  it('when the queue sheds a request, then the shed counter counts it', async () => {
+    const t = await buildTestApp(
+      { MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '0' },
+      { delayMs: 200 },
+    );
+    apps.push(t);
+    await t.runtimes.refresh();
+
+    await Promise.all([
+      request(t.app).post('/api/execute').send({ language: 'python', code: 'print(1)' }),
+      request(t.app).post('/api/execute').send({ language: 'python', code: 'print(2)' }),
+    ]);
+    const text = (await request(t.app).get('/metrics')).text;
+
+    expect(sample(text, 'gateway_executions_shed_total')).toBe(1);
+  });
+
+  it('when two apps run in one process, then their metrics are separate', async () => {
+    const a = await app();
+    const b = await app();
+
+    await request(a.app).post('/api/execute').send(hello);
+    const textB = (await request(b.app).get('/metrics')).text;
+
+    expect(
+      sample(textB, 'gateway_executions_total{language="python",status="ok"}'),
+    ).toBeUndefined();
+  });
+
+  it('when METRICS_TOKEN is set, then /metrics requires it', async () => {
+    const t = await app({ METRICS_TOKEN: 'a-long-enough-metrics-token' });
+
+    const missing = await request(t.app).get('/metrics');
+    const wrong = await request(t.app).get('/metrics').set('Authorization', 'Bearer nope');
+    const right = await request(t.app)
+      .get('/metrics')
+      .set('Authorization', 'Bearer a-long-enough-metrics-token');
+
+    expect(missing.status).toBe(401);
+    expect(missing.body.code).toBe('unauthorized');
+    expect(missing.headers['www-authenticate']).toContain('Bearer');
+    expect(wrong.status).toBe(401);
+    expect(right.status).toBe(200);
+  });
+});
