@@ -1,9 +1,11 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import type { ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
 import { createMetrics } from './metrics/metrics.js';
+import { apiKeyAuth, getApiKey } from './middleware/api-key.js';
 import { clientKey } from './middleware/client-key.js';
 import { useCommonMiddleware } from './middleware/common.js';
 import { createErrorHandler } from './middleware/error-handler.js';
@@ -14,6 +16,7 @@ import { createExecuteRouter } from './routes/execute-routes.js';
 import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
 import { createLanguagesRouter } from './routes/languages-routes.js';
 import { createMetricsRouter } from './routes/metrics-routes.js';
+import { createUsageRouter } from './routes/usage-routes.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
@@ -22,6 +25,8 @@ export interface AppDeps {
   logger: Logger;
   piston: PistonClient;
   runtimes: RuntimeCache;
+  /** API keys (from API_KEYS, loaded by main.ts); callers presenting one are limited per key. */
+  apiKeys?: readonly ApiKey[];
   /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
   resultCache?: ResultCache;
   /** Overrides for the health probe's timing (tests). */
@@ -50,14 +55,38 @@ export function createApp(deps: AppDeps): Express {
       ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
     }),
   );
+  app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
   app.use('/api', clientKey({ trustProxy: config.TRUST_PROXY, logger }));
+  const apiLimiter = createRateLimit({
+    name: 'api',
+    windowMs: config.RATE_LIMIT_WINDOW_MS,
+    limit: config.RATE_LIMIT_MAX,
+    logger,
+  });
+  const executeLimiter = createRateLimit({
+    name: 'execute',
+    windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
+    limit: (res) => getApiKey(res)?.limit ?? config.EXECUTE_RATE_LIMIT_MAX,
+    logger,
+  });
+  app.use('/api', apiLimiter);
   app.use(
-    '/api',
-    createRateLimit({
-      name: 'api',
-      windowMs: config.RATE_LIMIT_WINDOW_MS,
-      limit: config.RATE_LIMIT_MAX,
-      logger,
+    '/api/usage',
+    createUsageRouter({
+      limiters: [
+        {
+          name: 'api',
+          handler: apiLimiter,
+          windowMs: config.RATE_LIMIT_WINDOW_MS,
+          limit: () => config.RATE_LIMIT_MAX,
+        },
+        {
+          name: 'execute',
+          handler: executeLimiter,
+          windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
+          limit: (keyLimit) => keyLimit ?? config.EXECUTE_RATE_LIMIT_MAX,
+        },
+      ],
     }),
   );
   app.use('/api/execute/languages', createLanguagesRouter({ runtimes }));
@@ -67,12 +96,7 @@ export function createApp(deps: AppDeps): Express {
       execution,
       metrics,
       bodyLimit: config.BODY_LIMIT,
-      limiter: createRateLimit({
-        name: 'execute',
-        windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
-        limit: config.EXECUTE_RATE_LIMIT_MAX,
-        logger,
-      }),
+      limiter: executeLimiter,
     }),
   );
 

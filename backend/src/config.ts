@@ -73,6 +73,11 @@ export const ConfigSchema = z
     QUEUE_TIMEOUT_MS: positiveInt().default(5000),
     RESULT_CACHE_TTL_MS: int(0).default(0),
     RESULT_CACHE_MAX_BYTES: positiveInt().default(64 * 1024 * 1024),
+    API_KEYS: z.string().optional(),
+    REQUIRE_API_KEY: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
     SHUTDOWN_TIMEOUT_MS: positiveInt().default(10000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

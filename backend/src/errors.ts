@@ -5,6 +5,8 @@ export const ERROR_STATUS = {
   unsupported_language: 400,
   unsupported_version: 400,
   unauthorized: 401,
+  invalid_api_key: 401,
+  api_key_required: 401,
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -80,9 +82,15 @@ export class BadRequestError extends AppError {
   }
 }
 
-/** The request lacks valid credentials for a protected route. */
+/** The request lacks valid credentials (a metrics token or an API key). */
 export class UnauthorizedError extends AppError {
-  readonly code = 'unauthorized';
+  constructor(
+    readonly code: 'unauthorized' | 'invalid_api_key' | 'api_key_required',
+    message: string,
+    options?: AppErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** No route matches the request. */

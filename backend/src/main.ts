@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { createApp } from './app.js';
+import { loadApiKeys, type ApiKey } from './auth/api-keys.js';
 import { ConfigError, loadConfig, pistonHeaders, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createPistonClient } from './piston/piston-client.js';
@@ -20,6 +21,14 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  let apiKeys: ApiKey[];
+  try {
+    apiKeys = await loadApiKeys(config.API_KEYS);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+
   const logger = createLogger(config.LOG_LEVEL);
   const piston = createPistonClient({
     baseUrl: config.PISTON_URL,
@@ -31,7 +40,7 @@ async function main(): Promise<void> {
     ttlMs: config.RUNTIME_CACHE_TTL_MS,
     logger,
   });
-  const app = createApp({ config, logger, piston, runtimes });
+  const app = createApp({ config, logger, piston, runtimes, apiKeys });
   const running = await startServer(app, config, logger);
   logger.info({ port: running.port }, 'gateway listening');
 

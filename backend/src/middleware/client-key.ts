@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Logger } from 'pino';
+import { getApiKey } from './api-key.js';
 
 /** Distinct client addresses remembered before the memo starts over. */
 const MAX_MEMO_ENTRIES = 10_000;
@@ -11,7 +12,8 @@ export interface ClientKeyOptions {
 }
 
 /**
- * Computes the rate-limit key for the client once per request: its IP (honouring only the
+ * Computes the rate-limit key for the client once per request: its API key's name when it sent
+ * one (see apiKeyAuth), else its IP (honouring only the
  * configured proxy hops), with IPv4-mapped addresses as plain IPv4 and IPv6 grouped by /56 as
  * express-rate-limit's ipKeyGenerator does. Keys are memoised per address, because parsing IPv6
  * on every request was the costliest part of rate limiting in the benchmark.
@@ -27,6 +29,13 @@ export function clientKey(options: ClientKeyOptions): RequestHandler {
       options.logger.warn(
         'X-Forwarded-For received but TRUST_PROXY=0: every client behind that proxy shares one rate limit; set TRUST_PROXY to the number of proxies in front of the gateway',
       );
+    }
+    const apiKey = getApiKey(res);
+    if (apiKey) {
+      // Callers with a key are counted per key, wherever they connect from.
+      res.locals.clientKey = `key:${apiKey.name}`;
+      next();
+      return;
     }
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     let key = memo.get(ip);

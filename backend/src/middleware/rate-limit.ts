@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import type { Response } from 'express';
+import { rateLimit, type RateLimitRequestHandler, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { RateLimitedError } from '../errors.js';
 import { getClientKey } from './client-key.js';
@@ -8,7 +8,8 @@ export interface RateLimitOptions {
   /** Names the policy in the `RateLimit` / `RateLimit-Policy` headers. */
   name: string;
   windowMs: number;
-  limit: number;
+  /** A fixed limit, or one per response (e.g. an API key's own limit). */
+  limit: number | ((res: Response) => number);
   logger: Pick<Logger, 'warn' | 'error'>;
   store?: Store;
 }
@@ -19,11 +20,12 @@ export interface RateLimitOptions {
  *
  * @example app.use('/api', createRateLimit({ name: 'api', windowMs: 60_000, limit: 100, logger }));
  */
-export function createRateLimit(options: RateLimitOptions): RequestHandler {
+export function createRateLimit(options: RateLimitOptions): RateLimitRequestHandler {
+  const { limit } = options;
   return rateLimit({
     identifier: options.name,
     windowMs: options.windowMs,
-    limit: options.limit,
+    limit: typeof limit === 'number' ? limit : (_req, res) => limit(res),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (_req, res) => getClientKey(res),

@@ -16,7 +16,10 @@ export function createMetricsRouter(deps: { metrics: Metrics; token?: string }):
       const presented = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
       if (!timingSafeEqual(digest(presented), expected)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-        throw new UnauthorizedError('Send the metrics token as Authorization: Bearer <token>');
+        throw new UnauthorizedError(
+          'unauthorized',
+          'Send the metrics token as Authorization: Bearer <token>',
+        );
       }
     }
     res.setHeader('Content-Type', deps.metrics.registry.contentType);

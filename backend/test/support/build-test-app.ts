@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp, type AppDeps } from '../../src/app.js';
+import { loadApiKeys } from '../../src/auth/api-keys.js';
 import { loadConfig, pistonHeaders, type Config } from '../../src/config.js';
 import { createPistonClient } from '../../src/piston/piston-client.js';
 import { createRuntimeCache } from '../../src/runtimes/runtime-cache.js';
@@ -56,6 +57,7 @@ export async function buildTestApp(
     ttlMs: config.RUNTIME_CACHE_TTL_MS,
     logger,
   });
-  const app = createApp({ config, logger, piston, runtimes, ...appOptions });
+  const apiKeys = await loadApiKeys(config.API_KEYS);
+  const app = createApp({ config, logger, piston, runtimes, apiKeys, ...appOptions });
   return { app, fake, config, runtimes, logs: lines, close: () => fake.close() };
 }

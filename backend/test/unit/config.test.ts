@@ -28,8 +28,10 @@ describe('loadConfig', () => {
     // Every key has a default except the optional secrets.
     expect(CONFIG_KEYS.filter((key) => !(key in config))).toEqual([
       'PISTON_AUTH_HEADER',
+      'API_KEYS',
       'METRICS_TOKEN',
     ]);
+    expect(config.REQUIRE_API_KEY).toBe(false);
   });
 
   it('when numbers arrive as strings, then they are coerced', () => {

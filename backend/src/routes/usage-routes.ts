@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import type { RateLimitRequestHandler } from 'express-rate-limit';
+import { getApiKey } from '../middleware/api-key.js';
+import { getClientKey } from '../middleware/client-key.js';
+
+/** A limiter the caller is subject to, with the numbers that describe it. */
+export interface UsageLimiter {
+  name: string;
+  handler: RateLimitRequestHandler;
+  windowMs: number;
+  limit: (apiKeyLimit: number | undefined) => number;
+}
+
+/**
+ * `GET /api/usage`: who the gateway thinks the caller is (an API key's name or an IP) and, for
+ * each limit, how much is left and when it resets. Reading it does not use up executions.
+ */
+export function createUsageRouter(deps: { limiters: UsageLimiter[]; now?: () => number }): Router {
+  const router = Router();
+  const now = deps.now ?? Date.now;
+
+  router.get('/', async (req, res) => {
+    const apiKey = getApiKey(res);
+    const key = getClientKey(res);
+    const limits = await Promise.all(
+      deps.limiters.map(async (limiter) => {
+        const info = await limiter.handler.getKey(key);
+        const limit = limiter.limit(apiKey?.limit);
+        const resetMs = info?.resetTime ? info.resetTime.getTime() - now() : limiter.windowMs;
+        return {
+          name: limiter.name,
+          limit,
+          remaining: Math.max(limit - (info?.totalHits ?? 0), 0),
+          windowSeconds: Math.ceil(limiter.windowMs / 1000),
+          resetSeconds: Math.max(Math.ceil(resetMs / 1000), 0),
+        };
+      }),
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      identity: apiKey ? { type: 'api_key', name: apiKey.name } : { type: 'ip', address: req.ip },
+      limits,
+    });
+  });
+
+  return router;
+}

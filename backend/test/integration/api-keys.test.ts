@@ -1,0 +1,123 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+
+const ACME = 'acme-secret-key-0123456789';
+const BETA = 'beta-secret-key-0123456789';
+const KEYS = `acme:${ACME}:3,beta:${BETA}:1`;
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function app(env: Record<string, string> = {}) {
+  t = await buildTestApp({ API_KEYS: KEYS, EXECUTE_RATE_LIMIT_MAX: '1', ...env });
+  return t;
+}
+
+let n = 0;
+const program = () => ({ language: 'python', code: `print(${++n})` });
+const run = (gateway: TestApp['app'], headers: Record<string, string> = {}) =>
+  request(gateway).post('/api/execute').set(headers).send(program());
+
+describe('API keys', () => {
+  it('when a key is sent, then its own limit applies instead of the per-IP one', async () => {
+    const { app: gateway } = await app();
+
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) {
+      statuses.push((await run(gateway, { Authorization: `Bearer ${ACME}` })).status);
+    }
+    const anonymous = [(await run(gateway)).status, (await run(gateway)).status];
+
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(anonymous).toEqual([200, 429]);
+  });
+
+  it('when keys are sent as X-API-Key or Bearer, then both count against the same key', async () => {
+    const { app: gateway } = await app();
+
+    const first = await run(gateway, { 'X-API-Key': BETA });
+    const second = await run(gateway, { Authorization: `bearer ${BETA}` });
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(429);
+    expect(first.headers.ratelimit).toContain('"execute"; r=0;');
+  });
+
+  it('when two keys are used, then each has its own counter', async () => {
+    const { app: gateway } = await app();
+
+    await run(gateway, { 'X-API-Key': BETA });
+    const acme = await run(gateway, { 'X-API-Key': ACME });
+
+    expect(acme.status).toBe(200);
+  });
+
+  it('when an unknown key is sent, then it is 401 invalid_api_key and Piston is not called', async () => {
+    const { app: gateway, fake } = await app();
+
+    const res = await run(gateway, { Authorization: 'Bearer not-a-configured-key-at-all' });
+
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('invalid_api_key');
+    expect(fake.executeCalls()).toHaveLength(0);
+  });
+
+  it('when REQUIRE_API_KEY is true, then anonymous requests are 401 api_key_required', async () => {
+    const { app: gateway } = await app({ REQUIRE_API_KEY: 'true' });
+
+    const anonymous = await request(gateway).get('/api/execute/languages');
+    const keyed = await request(gateway).get('/api/execute/languages').set('X-API-Key', ACME);
+    const health = await request(gateway).get('/health');
+
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('api_key_required');
+    expect(keyed.status).toBe(200);
+    expect(health.status).toBe(200);
+  });
+
+  it('when keys are used, then they never appear in the logs', async () => {
+    const { app: gateway, logs } = await app();
+
+    await run(gateway, { Authorization: `Bearer ${ACME}` });
+    await run(gateway, { 'X-API-Key': 'not-a-configured-key-at-all' });
+
+    const text = logs.join('\n');
+    expect(text).not.toContain(ACME);
+    expect(text).not.toContain('not-a-configured-key-at-all');
+  });
+});
+
+describe('GET /api/usage', () => {
+  it('when called with a key, then it names the key and shows what is left', async () => {
+    const { app: gateway } = await app();
+    await run(gateway, { 'X-API-Key': ACME });
+
+    const res = await request(gateway).get('/api/usage').set('X-API-Key', ACME);
+
+    expect(res.status).toBe(200);
+    expect(res.body.identity).toEqual({ type: 'api_key', name: 'acme' });
+    const execute = res.body.limits.find((l: { name: string }) => l.name === 'execute');
+    expect(execute).toMatchObject({ limit: 3, remaining: 2, windowSeconds: 300 });
+    expect(execute.resetSeconds).toBeGreaterThan(0);
+    const api = res.body.limits.find((l: { name: string }) => l.name === 'api');
+    expect(api.remaining).toBe(api.limit - 2);
+  });
+
+  it('when called anonymously, then it shows the per-IP limits without using an execution', async () => {
+    const { app: gateway } = await app();
+
+    const res = await request(gateway).get('/api/usage');
+    const after = await run(gateway);
+
+    expect(res.body.identity.type).toBe('ip');
+    expect(res.body.limits.find((l: { name: string }) => l.name === 'execute')).toMatchObject({
+      limit: 1,
+      remaining: 1,
+    });
+    expect(after.status).toBe(200);
+  });
+});
