@@ -17,6 +17,8 @@ import { createHealthRouter, type HealthRouterDeps } from './routes/health-route
 import { createLanguagesRouter } from './routes/languages-routes.js';
 import { createMetricsRouter } from './routes/metrics-routes.js';
 import { createUsageRouter } from './routes/usage-routes.js';
+import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
+import type { SharedState } from './redis/shared-state.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
@@ -27,6 +29,8 @@ export interface AppDeps {
   runtimes: RuntimeCache;
   /** API keys (from API_KEYS, loaded by main.ts); callers presenting one are limited per key. */
   apiKeys?: readonly ApiKey[];
+  /** Redis (REDIS_URL): rate limits and the result cache shared by every instance. */
+  shared?: SharedState;
   /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
   resultCache?: ResultCache;
   /** Overrides for the health probe's timing (tests). */
@@ -37,7 +41,17 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, logger, runtimes } = deps;
   const { execution, limiter } = createExecution(deps);
-  const metrics = createMetrics({ limiter, runtimes });
+  const metrics = createMetrics({ limiter, runtimes, redis: deps.shared?.health });
+  const store = (name: string) =>
+    deps.shared
+      ? {
+          store: new ResilientRedisStore(
+            deps.shared.redis,
+            `${config.REDIS_KEY_PREFIX}rl:${name}:`,
+            deps.shared.health,
+          ),
+        }
+      : {};
   const app = express();
 
   app.disable('x-powered-by');
@@ -62,12 +76,14 @@ export function createApp(deps: AppDeps): Express {
     windowMs: config.RATE_LIMIT_WINDOW_MS,
     limit: config.RATE_LIMIT_MAX,
     logger,
+    ...store('api'),
   });
   const executeLimiter = createRateLimit({
     name: 'execute',
     windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
     limit: (res) => getApiKey(res)?.limit ?? config.EXECUTE_RATE_LIMIT_MAX,
     logger,
+    ...store('execute'),
   });
   app.use('/api', apiLimiter);
   app.use(

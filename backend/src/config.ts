@@ -73,6 +73,8 @@ export const ConfigSchema = z
     QUEUE_TIMEOUT_MS: positiveInt().default(5000),
     RESULT_CACHE_TTL_MS: int(0).default(0),
     RESULT_CACHE_MAX_BYTES: positiveInt().default(64 * 1024 * 1024),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_KEY_PREFIX: z.string().min(1).max(64).default('gateway:'),
     API_KEYS: z.string().optional(),
     REQUIRE_API_KEY: z
       .enum(['true', 'false', '1', '0'])

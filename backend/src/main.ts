@@ -4,6 +4,7 @@ import { loadApiKeys, type ApiKey } from './auth/api-keys.js';
 import { ConfigError, loadConfig, pistonHeaders, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createPistonClient } from './piston/piston-client.js';
+import { createRedis } from './redis/redis-client.js';
 import { createRuntimeCache } from './runtimes/runtime-cache.js';
 import { startServer } from './server.js';
 
@@ -40,7 +41,15 @@ async function main(): Promise<void> {
     ttlMs: config.RUNTIME_CACHE_TTL_MS,
     logger,
   });
-  const app = createApp({ config, logger, piston, runtimes, apiKeys });
+  const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  const app = createApp({
+    config,
+    logger,
+    piston,
+    runtimes,
+    apiKeys,
+    ...(shared ? { shared } : {}),
+  });
   const running = await startServer(app, config, logger);
   logger.info({ port: running.port }, 'gateway listening');
 
@@ -54,8 +63,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'signal received');
     running
       .shutdown()
-      .then(() => {
+      .then(async () => {
         piston.close();
+        await shared?.redis.quit().catch(() => undefined);
       })
       .then(
         () => process.exit(0),

@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import type { PistonClient } from '../piston/piston-client.js';
+import type { SharedState } from '../redis/shared-state.js';
+import { createRedisResultCache } from '../redis/redis-result-cache.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import { createExecutionLimiter, type ExecutionLimiter } from './execution-limiter.js';
 import { createExecutionService, type ExecutionService } from './execution-service.js';
@@ -11,6 +13,7 @@ export function createExecution(deps: {
   piston: PistonClient;
   runtimes: RuntimeCache;
   resultCache?: ResultCache | undefined;
+  shared?: SharedState | undefined;
 }): { execution: ExecutionService; limiter: ExecutionLimiter } {
   const { config } = deps;
   const limiter = createExecutionLimiter({
@@ -18,14 +21,7 @@ export function createExecution(deps: {
     maxQueue: config.MAX_QUEUE_SIZE,
     queueTimeoutMs: config.QUEUE_TIMEOUT_MS,
   });
-  const resultCache =
-    deps.resultCache ??
-    (config.RESULT_CACHE_TTL_MS > 0
-      ? createMemoryResultCache({
-          ttlMs: config.RESULT_CACHE_TTL_MS,
-          maxBytes: config.RESULT_CACHE_MAX_BYTES,
-        })
-      : undefined);
+  const resultCache = deps.resultCache ?? buildResultCache(config, deps.shared);
   const execution = createExecutionService({
     client: deps.piston,
     runtimes: deps.runtimes,
@@ -34,4 +30,20 @@ export function createExecution(deps: {
     ...(resultCache ? { resultCache } : {}),
   });
   return { execution, limiter };
+}
+
+function buildResultCache(
+  config: Config,
+  shared: SharedState | undefined,
+): ResultCache | undefined {
+  if (config.RESULT_CACHE_TTL_MS === 0) return undefined;
+  const settings = { ttlMs: config.RESULT_CACHE_TTL_MS, maxBytes: config.RESULT_CACHE_MAX_BYTES };
+  return shared
+    ? createRedisResultCache({
+        ...settings,
+        redis: shared.redis,
+        health: shared.health,
+        prefix: `${config.REDIS_KEY_PREFIX}result:`,
+      })
+    : createMemoryResultCache(settings);
 }

@@ -1,10 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
+import type { RedisHealth } from '../redis/redis-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 
 export interface MetricsOptions {
   limiter: Pick<ExecutionLimiter, 'stats'>;
   runtimes: Pick<RuntimeCache, 'snapshot'>;
+  /** Present in Redis mode. */
+  redis?: RedisHealth | undefined;
 }
 
 /** The gateway's Prometheus metrics, in a registry of their own (one per app, never global). */
@@ -57,6 +60,29 @@ export function createMetrics(options: MetricsOptions): Metrics {
       this.set(options.runtimes.snapshot().runtimes?.length ?? 0);
     },
   });
+
+  const redis = options.redis;
+  if (redis) {
+    new Gauge({
+      name: 'gateway_redis_up',
+      help: '1 while the Redis connection is ready, else 0',
+      registers,
+      collect() {
+        this.set(redis.up() ? 1 : 0);
+      },
+    });
+    let counted = 0;
+    new Counter({
+      name: 'gateway_redis_errors_total',
+      help: 'Redis calls that failed (the gateway carried on without shared state)',
+      registers,
+      collect() {
+        const total = redis.errorCount();
+        this.inc(total - counted);
+        counted = total;
+      },
+    });
+  }
 
   return {
     registry,

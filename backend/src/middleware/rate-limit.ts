@@ -10,7 +10,7 @@ export interface RateLimitOptions {
   windowMs: number;
   /** A fixed limit, or one per response (e.g. an API key's own limit). */
   limit: number | ((res: Response) => number);
-  logger: Pick<Logger, 'warn' | 'error'>;
+  logger: Pick<Logger, 'warn' | 'error' | 'debug'>;
   store?: Store;
 }
 
@@ -29,13 +29,17 @@ export function createRateLimit(options: RateLimitOptions): RateLimitRequestHand
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (_req, res) => getClientKey(res),
-    ...(options.store ? { store: options.store } : {}),
+    // A shared store that cannot be reached lets requests through (fail open) rather than
+    // refusing everyone; the store reports the outage.
+    ...(options.store ? { store: options.store, passOnStoreError: true } : {}),
     logger: {
       warn: (error, message) => {
         options.logger.warn({ err: error }, message ?? 'rate limiter warning');
       },
       error: (error, message) => {
-        options.logger.error({ err: error }, message ?? 'rate limiter error');
+        // A shared store reports its own outages, once; passing each request is not news.
+        if (options.store) options.logger.debug({ err: error }, message ?? 'rate limiter error');
+        else options.logger.error({ err: error }, message ?? 'rate limiter error');
       },
     },
     handler(_req, res, next) {

@@ -4,6 +4,7 @@ import { createApp, type AppDeps } from '../../src/app.js';
 import { loadApiKeys } from '../../src/auth/api-keys.js';
 import { loadConfig, pistonHeaders, type Config } from '../../src/config.js';
 import { createPistonClient } from '../../src/piston/piston-client.js';
+import { createRedis } from '../../src/redis/redis-client.js';
 import { createRuntimeCache } from '../../src/runtimes/runtime-cache.js';
 import { startFakePiston, type FakePiston, type FakePistonOptions } from './fake-piston-server.js';
 
@@ -58,6 +59,26 @@ export async function buildTestApp(
     logger,
   });
   const apiKeys = await loadApiKeys(config.API_KEYS);
-  const app = createApp({ config, logger, piston, runtimes, apiKeys, ...appOptions });
-  return { app, fake, config, runtimes, logs: lines, close: () => fake.close() };
+  const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  const app = createApp({
+    config,
+    logger,
+    piston,
+    runtimes,
+    apiKeys,
+    ...(shared ? { shared } : {}),
+    ...appOptions,
+  });
+  return {
+    app,
+    fake,
+    config,
+    runtimes,
+    logs: lines,
+    close: async () => {
+      piston.close();
+      shared?.redis.disconnect();
+      await fake.close();
+    },
+  };
 }

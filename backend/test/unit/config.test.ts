@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     // Every key has a default except the optional secrets.
     expect(CONFIG_KEYS.filter((key) => !(key in config))).toEqual([
       'PISTON_AUTH_HEADER',
+      'REDIS_URL',
       'API_KEYS',
       'METRICS_TOKEN',
     ]);

@@ -127,6 +127,14 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('when Redis is wanted, then an optional redis service runs under the redis profile only', () => {
+    const redis = service('redis') as Service & { image?: string; profiles?: string[] };
+
+    expect(redis.profiles).toEqual(['redis']);
+    expect(redis.image).toMatch(/^redis:\d/);
+    expect(redis.ports).toBeUndefined();
+  });
+
   it('when any service sets environment variables for the gateway, then the config schema knows them', () => {
     for (const name of ['gateway', 'piston-init']) {
       for (const key of Object.keys(service(name).environment ?? {})) {

@@ -1,0 +1,132 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { freePort } from '../support/free-port.js';
+
+const REDIS_URL = process.env.REDIS_URL;
+const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
+if (!REDIS_URL) {
+  console.log('redis tests skipped: REDIS_URL is not set (.ci/run starts a Redis and sets it)');
+}
+if (!HAS_REDIS_SERVER) {
+  console.log('Redis outage test skipped: no redis-server binary on PATH (.ci/run installs it)');
+}
+
+let apps: TestApp[] = [];
+afterEach(async () => {
+  await Promise.all(apps.map((a) => a.close()));
+  apps = [];
+});
+
+/** A gateway instance on Redis; instances built with the same prefix share their state. */
+async function instance(redisUrl: string, prefix: string, env: Record<string, string> = {}) {
+  const t = await buildTestApp({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, ...env });
+  apps.push(t);
+  await waitFor(() =>
+    request(t.app)
+      .get('/metrics')
+      .then((r) => /^gateway_redis_up 1$/m.test(r.text)),
+  );
+  return t;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let n = 0;
+const program = () => ({ language: 'python', code: `print(${++n})` });
+const hello = { language: 'python', code: 'print("Hello, World!")' };
+
+describe.skipIf(!REDIS_URL)('two gateway instances on one Redis', () => {
+  it('when clients spread over both instances, then they share one execution limit', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const a = await instance(REDIS_URL!, prefix, { EXECUTE_RATE_LIMIT_MAX: '3' });
+    const b = await instance(REDIS_URL!, prefix, { EXECUTE_RATE_LIMIT_MAX: '3' });
+
+    const statuses = [];
+    for (const t of [a, b, a, b]) {
+      statuses.push((await request(t.app).post('/api/execute').send(program())).status);
+    }
+
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('when one instance executed a program, then the other answers it from the shared cache', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const a = await instance(REDIS_URL!, prefix, { RESULT_CACHE_TTL_MS: '60000' });
+    const b = await instance(REDIS_URL!, prefix, { RESULT_CACHE_TTL_MS: '60000' });
+
+    const first = await request(a.app).post('/api/execute').send(hello);
+    const second = await request(b.app).post('/api/execute').send(hello);
+
+    expect(first.headers['x-cache']).toBe('MISS');
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(second.body).toEqual(first.body);
+    expect(b.fake.executeCalls()).toHaveLength(0);
+  });
+});
+
+describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
+  let server: ChildProcess | undefined;
+  afterEach(() => {
+    server?.kill('SIGKILL');
+    server = undefined;
+  });
+
+  async function startRedis(port: number): Promise<void> {
+    server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+
+  it('when Redis dies mid-test, then executions keep working, and sharing resumes when it returns', async () => {
+    const port = await freePort();
+    await startRedis(port);
+    const t = await instance(`redis://127.0.0.1:${port}`, 'outage:', {
+      RESULT_CACHE_TTL_MS: '60000',
+      EXECUTE_RATE_LIMIT_MAX: '1000',
+    });
+    await request(t.app).post('/api/execute').send(hello).expect(200);
+
+    server?.kill('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const during = await Promise.all(
+      [1, 2, 3].map(() => request(t.app).post('/api/execute').send(program())),
+    );
+    const metricsDuring = (await request(t.app).get('/metrics')).text;
+
+    expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
+    // Fail open: no shared counter answered, so no limit was applied or reported.
+    expect(during.every((r) => !(r.headers.ratelimit ?? '').includes('"execute"'))).toBe(true);
+    expect(metricsDuring).toMatch(/^gateway_redis_up 0$/m);
+    expect(metricsDuring).toMatch(/^gateway_redis_errors_total [1-9]/m);
+    expect(t.logs.filter((line) => line.includes('Redis unavailable'))).toHaveLength(1);
+
+    await startRedis(port);
+    await waitFor(() =>
+      request(t.app)
+        .get('/metrics')
+        .then((r) => /^gateway_redis_up 1$/m.test(r.text)),
+    );
+    const again = await request(t.app).post('/api/execute').send(hello);
+    const cached = await request(t.app).post('/api/execute').send(hello);
+
+    expect(again.headers['x-cache']).toBe('MISS');
+    expect(cached.headers['x-cache']).toBe('HIT');
+    // The rate-limit store reloaded its scripts into the new Redis and counts again.
+    expect(cached.headers.ratelimit).toContain('"execute"');
+    expect(t.logs.some((line) => line.includes('Redis is back'))).toBe(true);
+  }, 20_000);
+});
