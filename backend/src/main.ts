@@ -1,11 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
-import { createApp } from './app.js';
-import { loadApiKeys, type ApiKey } from './auth/api-keys.js';
-import { ConfigError, loadConfig, pistonHeaders, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
-import { createPistonClient } from './piston/piston-client.js';
-import { createRedis } from './redis/redis-client.js';
-import { createRuntimeCache } from './runtimes/runtime-cache.js';
 import { startServer } from './server.js';
 
 /** The composition root: the only place that reads process.env, listens and handles signals. */
@@ -22,34 +18,15 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let apiKeys: ApiKey[];
+  const logger = createLogger(config.LOG_LEVEL);
+  let gateway: Gateway;
   try {
-    apiKeys = await loadApiKeys(config.API_KEYS);
+    gateway = await createGateway(config, logger);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
-
-  const logger = createLogger(config.LOG_LEVEL);
-  const piston = createPistonClient({
-    baseUrl: config.PISTON_URL,
-    timeoutMs: config.PISTON_TIMEOUT_MS,
-    headers: pistonHeaders(config.PISTON_AUTH_HEADER),
-  });
-  const runtimes = createRuntimeCache({
-    client: piston,
-    ttlMs: config.RUNTIME_CACHE_TTL_MS,
-    logger,
-  });
-  const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
-  const app = createApp({
-    config,
-    logger,
-    piston,
-    runtimes,
-    apiKeys,
-    ...(shared ? { shared } : {}),
-  });
+  const { app, runtimes } = gateway;
   const running = await startServer(app, config, logger);
   logger.info({ port: running.port }, 'gateway listening');
 
@@ -63,10 +40,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'signal received');
     running
       .shutdown()
-      .then(async () => {
-        piston.close();
-        await shared?.redis.quit().catch(() => undefined);
-      })
+      .then(() => gateway.close())
       .then(
         () => process.exit(0),
         () => process.exit(1),

@@ -1,11 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createApp, type AppDeps } from '../../src/app.js';
-import { loadApiKeys } from '../../src/auth/api-keys.js';
-import { loadConfig, pistonHeaders, type Config } from '../../src/config.js';
-import { createPistonClient } from '../../src/piston/piston-client.js';
-import { createRedis } from '../../src/redis/redis-client.js';
-import { createRuntimeCache } from '../../src/runtimes/runtime-cache.js';
+import type { AppDeps } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
 import { startFakePiston, type FakePiston, type FakePistonOptions } from './fake-piston-server.js';
 
 /** Config for tests: defaults, generous rate limits, then the test's own settings. */
@@ -31,10 +28,10 @@ export function memoryLogger() {
 }
 
 export interface TestApp {
-  app: ReturnType<typeof createApp>;
+  app: Gateway['app'];
   fake: FakePiston;
   config: Config;
-  runtimes: ReturnType<typeof createRuntimeCache>;
+  runtimes: Gateway['runtimes'];
   logs: string[];
   close(): Promise<void>;
 }
@@ -48,36 +45,15 @@ export async function buildTestApp(
   const fake = await startFakePiston(fakeOptions);
   const config = testConfig({ PISTON_URL: fake.url, ...env });
   const { logger, lines } = memoryLogger();
-  const piston = createPistonClient({
-    baseUrl: config.PISTON_URL,
-    timeoutMs: config.PISTON_TIMEOUT_MS,
-    headers: pistonHeaders(config.PISTON_AUTH_HEADER),
-  });
-  const runtimes = createRuntimeCache({
-    client: piston,
-    ttlMs: config.RUNTIME_CACHE_TTL_MS,
-    logger,
-  });
-  const apiKeys = await loadApiKeys(config.API_KEYS);
-  const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
-  const app = createApp({
-    config,
-    logger,
-    piston,
-    runtimes,
-    apiKeys,
-    ...(shared ? { shared } : {}),
-    ...appOptions,
-  });
+  const gateway = await createGateway(config, logger, appOptions);
   return {
-    app,
+    app: gateway.app,
     fake,
     config,
-    runtimes,
+    runtimes: gateway.runtimes,
     logs: lines,
     close: async () => {
-      piston.close();
-      shared?.redis.disconnect();
+      await gateway.close();
       await fake.close();
     },
   };

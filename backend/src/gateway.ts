@@ -1,0 +1,57 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp, type AppDeps } from './app.js';
+import { loadApiKeys } from './auth/api-keys.js';
+import { pistonHeaders, type Config } from './config.js';
+import { createPistonClient } from './piston/piston-client.js';
+import { createRedis } from './redis/redis-client.js';
+import { createRuntimeCache, type RuntimeCache } from './runtimes/runtime-cache.js';
+
+/** A wired gateway: the app, its runtime cache, and how to release its connections. */
+export interface Gateway {
+  app: Express;
+  runtimes: RuntimeCache;
+  /** Closes the connections to Piston and Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the gateway's collaborators from a config: the Piston client, the runtime cache, API
+ * keys, Redis when REDIS_URL is set, and the app. Used by main.ts and by the tests, so both run
+ * the same composition. Throws when API_KEYS cannot be loaded.
+ */
+export async function createGateway(
+  config: Config,
+  logger: Logger,
+  overrides: Pick<AppDeps, 'health'> = {},
+): Promise<Gateway> {
+  const apiKeys = await loadApiKeys(config.API_KEYS);
+  const piston = createPistonClient({
+    baseUrl: config.PISTON_URL,
+    timeoutMs: config.PISTON_TIMEOUT_MS,
+    headers: pistonHeaders(config.PISTON_AUTH_HEADER),
+  });
+  const runtimes = createRuntimeCache({
+    client: piston,
+    ttlMs: config.RUNTIME_CACHE_TTL_MS,
+    logger,
+  });
+  const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  const app = createApp({
+    config,
+    logger,
+    piston,
+    runtimes,
+    apiKeys,
+    ...(shared ? { shared } : {}),
+    ...overrides,
+  });
+  return {
+    app,
+    runtimes,
+    async close() {
+      piston.close();
+      await shared?.redis.quit().catch(() => shared.redis.disconnect());
+    },
+  };
+}
