@@ -21,10 +21,19 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /** Starts the fake Piston in its own process with a fixed answer delay. */
-export async function startFakePistonProcess(delayMs: number): Promise<Child> {
+export async function startFakePistonProcess(
+  delayMs: number,
+  maxConcurrentJobs?: number,
+): Promise<Child> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'backend/bench/fake-piston-cli.ts', String(delayMs)],
+    [
+      '--import',
+      'tsx',
+      'backend/bench/fake-piston-cli.ts',
+      String(delayMs),
+      ...(maxConcurrentJobs ? [String(maxConcurrentJobs)] : []),
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -70,7 +79,8 @@ export async function startGatewayProcess(
   return { url, process: child, stop: stopper(child) };
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

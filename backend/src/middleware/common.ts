@@ -44,8 +44,10 @@ export function useCommonMiddleware(
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: (_req, res, err) => {
+        if (err || (res.statusCode >= 500 && res.locals.errorCode !== 'overloaded')) return 'error';
+        return res.statusCode >= 400 ? 'warn' : 'info';
+      },
       autoLogging: {
         ignore: (req) => req.url.startsWith('/health') || req.url.startsWith('/metrics'),
       },

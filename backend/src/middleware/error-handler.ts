@@ -36,7 +36,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     const appError = toAppError(error);
     const requestId = getRequestId(res);
-    if (appError.statusCode >= 500) {
+    // Shedding load is the gateway working as designed: counted in metrics, not logged as an error.
+    if (appError.statusCode >= 500 && appError.code !== 'overloaded') {
       logger.error(
         { err: appError, cause: appError.cause, requestId, method: req.method, path: req.path },
         appError.message,

@@ -40,6 +40,11 @@ export interface FakePistonOptions {
   runTimeoutLimit?: number;
   /** Port to listen on (default: any free port). */
   port?: number;
+  /**
+   * Like Piston's max_concurrent_jobs: at most this many executions wait out `delayMs` at once;
+   * the rest queue without bound, inside their open connections, as in the real Piston.
+   */
+  maxConcurrentJobs?: number;
 }
 
 /** A real HTTP server on 127.0.0.1:0 that replays recorded Piston answers and can misbehave. */
@@ -88,7 +93,8 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       const path = req.url ?? '/';
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
       const answer = () => route(req.method ?? 'GET', path, body, res);
-      if (options.delayMs) setTimeout(answer, options.delayMs);
+      if (options.maxConcurrentJobs && path === '/api/v2/execute') runAsJob(answer);
+      else if (options.delayMs) setTimeout(answer, options.delayMs);
       else answer();
     });
   });
@@ -97,6 +103,21 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     accepted += 1;
     socket.on('close', () => sockets.delete(socket));
   });
+
+  let runningJobs = 0;
+  const waitingJobs: (() => void)[] = [];
+  function runAsJob(answer: () => void): void {
+    const start = () => {
+      runningJobs += 1;
+      setTimeout(() => {
+        answer();
+        runningJobs -= 1;
+        waitingJobs.shift()?.();
+      }, options.delayMs ?? 0);
+    };
+    if (runningJobs < (options.maxConcurrentJobs ?? Infinity)) start();
+    else waitingJobs.push(start);
+  }
 
   function route(method: string, path: string, body: unknown, res: ServerResponse): void {
     const name = ROUTES[`${method} ${path}`];
