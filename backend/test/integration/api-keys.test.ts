@@ -1,21 +1,14 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApps, type TestApp } from '../support/build-test-app.js';
 
 const ACME = 'acme-secret-key-0123456789';
 const BETA = 'beta-secret-key-0123456789';
 const KEYS = `acme:${ACME}:3,beta:${BETA}:1`;
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(env: Record<string, string> = {}) {
-  t = await buildTestApp({ API_KEYS: KEYS, EXECUTE_RATE_LIMIT_MAX: '1', ...env });
-  return t;
-}
+const build = useTestApps();
+const app = (env: Record<string, string> = {}) =>
+  build({ API_KEYS: KEYS, EXECUTE_RATE_LIMIT_MAX: '1', ...env });
 
 let n = 0;
 const program = () => ({ language: 'python', code: `print(${++n})` });

@@ -1,18 +1,9 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LanguagesResponseSchema } from '../../src/schemas/execute-response.js';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { useTestApps } from '../support/build-test-app.js';
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(env: Record<string, string> = {}) {
-  t = await buildTestApp(env);
-  return t;
-}
+const app = useTestApps();
 
 describe('GET /api/execute/languages', () => {
   it('when asked, then it lists one sorted entry per installed version with aliases', async () => {
@@ -121,13 +112,7 @@ describe('GET /health', () => {
       app: gateway,
       fake,
       runtimes,
-    } = (t = await buildTestApp(
-      {},
-      {},
-      {
-        health: { now: () => clock, probeIntervalMs: 10_000 },
-      },
-    ));
+    } = await app({}, {}, { health: { now: () => clock, probeIntervalMs: 10_000 } });
     await runtimes.refresh();
     clock += 20_000;
 

@@ -1,18 +1,8 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApps } from '../support/build-test-app.js';
 
-let apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.map((a) => a.close()));
-  apps = [];
-});
-
-async function app(env: Record<string, string> = {}) {
-  const t = await buildTestApp(env);
-  apps.push(t);
-  return t;
-}
+const app = useTestApps();
 
 /** The value of one series in Prometheus text, or undefined. */
 function sample(text: string, series: string): number | undefined {
@@ -59,11 +49,7 @@ describe('GET /metrics', () => {
   });
 
   it('when the queue sheds a request, then the shed counter counts it', async () => {
-    const t = await buildTestApp(
-      { MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '0' },
-      { delayMs: 200 },
-    );
-    apps.push(t);
+    const t = await app({ MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '0' }, { delayMs: 200 });
     await t.runtimes.refresh();
 
     await Promise.all([

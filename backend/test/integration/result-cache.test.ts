@@ -1,12 +1,9 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApps, type TestApp } from '../support/build-test-app.js';
 
+const app = useTestApps();
 let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
 
 const hello = { language: 'python', code: 'print("Hello, World!")' };
 const XX_ANSWER = {
@@ -17,7 +14,7 @@ const XX_ANSWER = {
 
 describe('result cache', () => {
   it('when the same request comes twice, then the second is a HIT that does not reach Piston', async () => {
-    t = await buildTestApp({ RESULT_CACHE_TTL_MS: '60000' });
+    t = await app({ RESULT_CACHE_TTL_MS: '60000' });
 
     const first = await request(t.app).post('/api/execute').send(hello);
     const second = await request(t.app)
@@ -31,7 +28,7 @@ describe('result cache', () => {
   });
 
   it('when every execution slot is busy, then a HIT is still answered', async () => {
-    t = await buildTestApp(
+    t = await app(
       { RESULT_CACHE_TTL_MS: '60000', MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '0' },
       { delayMs: 300 },
     );
@@ -54,7 +51,7 @@ describe('result cache', () => {
   });
 
   it('when Piston fails, then nothing is cached and the next request executes again', async () => {
-    t = await buildTestApp({ RESULT_CACHE_TTL_MS: '60000' });
+    t = await app({ RESULT_CACHE_TTL_MS: '60000' });
     t.fake.behave('execute', { kind: 'status', status: 500, body: {} });
     await request(t.app).post('/api/execute').send(hello).expect(502);
     t.fake.behave('execute', undefined);
@@ -66,7 +63,7 @@ describe('result cache', () => {
   });
 
   it('when the result is an internal error, then it is not cached', async () => {
-    t = await buildTestApp({ RESULT_CACHE_TTL_MS: '60000' });
+    t = await app({ RESULT_CACHE_TTL_MS: '60000' });
     t.fake.behave('execute', { kind: 'status', status: 200, body: XX_ANSWER });
 
     const first = await request(t.app).post('/api/execute').send(hello);
@@ -78,7 +75,7 @@ describe('result cache', () => {
   });
 
   it('when a request opts out with cache: false, then it executes again', async () => {
-    t = await buildTestApp({ RESULT_CACHE_TTL_MS: '60000' });
+    t = await app({ RESULT_CACHE_TTL_MS: '60000' });
     await request(t.app).post('/api/execute').send(hello);
 
     const res = await request(t.app)
@@ -90,7 +87,7 @@ describe('result cache', () => {
   });
 
   it('when the cache is off, then identical requests execute each time', async () => {
-    t = await buildTestApp();
+    t = await app();
     await request(t.app).post('/api/execute').send(hello);
     const res = await request(t.app).post('/api/execute').send(hello);
 
@@ -101,7 +98,7 @@ describe('result cache', () => {
 
 describe('request coalescing', () => {
   it('when identical requests arrive while one executes, then they share it even with the cache off', async () => {
-    t = await buildTestApp({}, { delayMs: 200 });
+    t = await app({}, { delayMs: 200 });
     await t.runtimes.refresh();
 
     const responses = await Promise.all(
@@ -122,7 +119,7 @@ describe('request coalescing', () => {
   });
 
   it('when requests differ in stdin or opt out, then they are not coalesced', async () => {
-    t = await buildTestApp({}, { delayMs: 200 });
+    t = await app({}, { delayMs: 200 });
     await t.runtimes.refresh();
 
     await Promise.all([

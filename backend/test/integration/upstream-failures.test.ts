@@ -1,17 +1,8 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApps } from '../support/build-test-app.js';
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(env: Record<string, string> = {}) {
-  t = await buildTestApp(env);
-  return t;
-}
+const app = useTestApps();
 
 const hello = { language: 'python', code: 'print("Hello, World!")' };
 

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { AppDeps } from '../../src/app.js';
@@ -56,5 +57,22 @@ export async function buildTestApp(
       await gateway.close();
       await fake.close();
     },
+  };
+}
+
+/**
+ * For a test file: returns a builder of test apps that are all closed after each test.
+ *
+ * @example const app = useTestApps(); it('...', async () => { const t = await app({ RATE_LIMIT_MAX: '1' }); });
+ */
+export function useTestApps(): typeof buildTestApp {
+  const open: TestApp[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((t) => t.close()));
+  });
+  return async (...args) => {
+    const t = await buildTestApp(...args);
+    open.push(t);
+    return t;
   };
 }
