@@ -43,7 +43,10 @@ export function createCoalescer<T>(): Coalescer<T> {
       current.waiters += 1;
       const leave = () => {
         current.waiters -= 1;
-        if (current.waiters === 0) current.controller.abort();
+        if (current.waiters > 0) return;
+        current.controller.abort();
+        // A caller arriving now must start afresh, not join work that is being cancelled.
+        if (flights.get(key) === current) flights.delete(key);
       };
       signal?.addEventListener('abort', leave, { once: true });
       try {

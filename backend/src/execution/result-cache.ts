@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PistonExecuteRequest } from '../piston/piston-schemas.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 
-/** Where finished results are kept for identical requests (in memory now; Redis can implement it). */
+/** Where finished results are kept for identical requests: in memory, or in Redis (REDIS_URL). */
 export interface ResultCache {
   get(key: string): Promise<ExecuteResponse | undefined>;
   set(key: string, result: ExecuteResponse): Promise<void>;

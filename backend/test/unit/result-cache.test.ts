@@ -145,4 +145,23 @@ describe('createCoalescer', () => {
     await expect(Promise.all(runs)).rejects.toBeInstanceOf(ClientGoneError);
     expect(workSignal.aborted).toBe(true);
   });
+
+  it('when every caller left, then a new caller starts the work afresh instead of joining the cancelled one', async () => {
+    const coalescer = createCoalescer<string>();
+    const signals: AbortSignal[] = [];
+    const work = (signal: AbortSignal) => {
+      signals.push(signal);
+      return signals.length === 1 ? new Promise<string>(() => undefined) : Promise.resolve('fresh');
+    };
+    const leaving = new AbortController();
+    const abandoned = coalescer.run('k', work, leaving.signal);
+    leaving.abort();
+    await expect(abandoned).rejects.toBeInstanceOf(ClientGoneError);
+
+    const next = await coalescer.run('k', work, new AbortController().signal);
+
+    expect(next).toEqual({ value: 'fresh', shared: false });
+    expect(signals[0]?.aborted).toBe(true);
+    expect(signals[1]?.aborted).toBe(false);
+  });
 });
