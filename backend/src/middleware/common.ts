@@ -1,13 +1,11 @@
 import compression from 'compression';
 import cors from 'cors';
-import type { Express, Response } from 'express';
+import type { Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Config } from '../config.js';
-import { httpMetrics } from '../metrics/http-metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { getRequestId, requestId } from './request-id.js';
+import { observeRequests } from './observe-requests.js';
 
 /** Headers browsers may read from cross-origin responses. */
 const EXPOSED_HEADERS = [
@@ -20,39 +18,14 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * Installs what every request passes through, in order: request id, metrics, access log,
+ * Installs what every request passes through, in order: request id, metrics and access log,
  * security headers, CORS (answering preflights) and compression.
  */
 export function useCommonMiddleware(
   app: Express,
   deps: { config: Config; logger: Logger; metrics: Metrics },
 ): void {
-  app.use(requestId());
-  app.use(httpMetrics(deps.metrics));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (_req, res) => getRequestId(res as Response) ?? '',
-      // Method, path and status only: request and response bodies (code, stdin, output) never
-      // reach the logs.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => {
-        if (err || (res.statusCode >= 500 && res.locals.errorCode !== 'overloaded')) return 'error';
-        return res.statusCode >= 400 ? 'warn' : 'info';
-      },
-      autoLogging: {
-        ignore: (req) => req.url.startsWith('/health') || req.url.startsWith('/metrics'),
-      },
-    }),
-  );
+  app.use(observeRequests(deps));
   app.use(
     // The headers an API needs (OWASP REST Security Cheat Sheet); the document-only ones are off.
     helmet({

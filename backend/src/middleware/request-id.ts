@@ -1,26 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 
 /** Incoming ids are echoed only when short and plain, so they cannot inject into logs. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Gives every request an id: the caller's `X-Request-Id` when it is safe, else a new UUID.
- * The id is echoed in the `X-Request-Id` response header and in every error body.
- *
- * @example app.use(requestId());
+ * Gives the request an id: the caller's `X-Request-Id` when it is safe, else a new UUID. The id
+ * is echoed in the `X-Request-Id` response header, in every error body and in the access log.
  */
-export function requestId(): RequestHandler {
-  return function requestIdMiddleware(req, res, next) {
-    const incoming = req.get('x-request-id');
-    const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.locals.requestId = id;
-    res.setHeader('X-Request-Id', id);
-    next();
-  };
+export function assignRequestId(req: Request, res: Response): string {
+  const incoming = req.headers['x-request-id'];
+  const id =
+    typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  return id;
 }
 
-/** The id requestId() assigned to this response, if it ran. */
+/** The id assignRequestId() gave this response, if it ran. */
 export function getRequestId(res: Response): string | undefined {
   const id: unknown = res.locals.requestId;
   return typeof id === 'string' ? id : undefined;

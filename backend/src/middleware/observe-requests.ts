@@ -1,0 +1,53 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { recordHttpRequest } from '../metrics/http-metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { assignRequestId } from './request-id.js';
+
+/** Probes and scrapes would drown the access log; they are still counted in metrics. */
+const UNLOGGED_PREFIXES = ['/health', '/metrics'];
+
+/**
+ * The first middleware: gives the request its id, then, once the response is over, counts and
+ * times it and writes one access-log line. One `close` listener per request does all of it,
+ * which measured cheaper than pino-http's per-request child logger and listeners.
+ *
+ * The log line has method, path, status and duration only: request and response bodies (code,
+ * stdin, output) and credentials never reach the logs.
+ *
+ * @example app.use(observeRequests({ logger, metrics }));
+ */
+export function observeRequests(deps: { logger: Logger; metrics: Metrics }): RequestHandler {
+  const { logger, metrics } = deps;
+  return function observeRequestsMiddleware(req, res, next) {
+    const started = process.hrtime.bigint();
+    const id = assignRequestId(req, res);
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (res.writableFinished) recordHttpRequest(metrics, req, res, seconds);
+      logRequest(logger, req, res, { id, seconds });
+    });
+    next();
+  };
+}
+
+function logRequest(
+  logger: Logger,
+  req: Request,
+  res: Response,
+  { id, seconds }: { id: string; seconds: number },
+): void {
+  if (UNLOGGED_PREFIXES.some((prefix) => req.originalUrl.startsWith(prefix))) return;
+  const line = {
+    req: { id, method: req.method, url: req.originalUrl, remoteAddress: req.socket.remoteAddress },
+    res: { statusCode: res.statusCode },
+    responseTime: Math.round(seconds * 1e6) / 1e3,
+  };
+  if (!res.writableFinished) {
+    logger.info(line, 'request aborted by the client');
+    return;
+  }
+  const failed = res.statusCode >= 500 && res.locals.errorCode !== 'overloaded';
+  const level = failed ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  logger[level](line, 'request completed');
+}

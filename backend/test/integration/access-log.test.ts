@@ -1,0 +1,86 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { useTestApps } from '../support/build-test-app.js';
+
+const app = useTestApps();
+
+const hello = { language: 'python', code: 'print("Hello, World!")' };
+
+interface AccessLine {
+  level: number;
+  msg: string;
+  req: { id: string; method: string; url: string; remoteAddress?: string };
+  res: { statusCode: number };
+  responseTime: number;
+}
+
+function accessLines(logs: string[]): AccessLine[] {
+  return logs
+    .map((line) => JSON.parse(line) as AccessLine)
+    .filter((line) => line.msg.startsWith('request '));
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('access log', () => {
+  it('when a request completes, then one line names its id, method, path, status and duration', async () => {
+    const { app: gateway, logs } = await app();
+
+    const res = await request(gateway)
+      .post('/api/execute?x=1')
+      .set('X-Request-Id', 'log-1')
+      .send(hello);
+    await until(() => accessLines(logs).length > 0);
+
+    expect(res.status).toBe(200);
+    const lines = accessLines(logs);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id: 'log-1', method: 'POST', url: '/api/execute?x=1' },
+      res: { statusCode: 200 },
+    });
+    expect(lines[0]?.req.remoteAddress).toEqual(expect.any(String));
+    expect(lines[0]?.responseTime).toBeGreaterThan(0);
+  });
+
+  it('when a request is refused or fails upstream, then its line is a warning or an error', async () => {
+    const { app: gateway, logs, fake } = await app();
+
+    await request(gateway).post('/api/execute').send({ language: 'python' });
+    fake.behave('execute', { kind: 'status', status: 500, body: { message: 'boom' } });
+    await request(gateway).post('/api/execute').send(hello);
+    await until(() => accessLines(logs).length >= 2);
+
+    const levels = accessLines(logs).map((line) => [line.res.statusCode, line.level]);
+    expect(levels).toEqual([
+      [400, 40],
+      [502, 50],
+    ]);
+  });
+
+  it('when /health or /metrics is requested, then nothing is logged', async () => {
+    const { app: gateway, logs } = await app();
+
+    await request(gateway).get('/health');
+    await request(gateway).get('/metrics');
+    await request(gateway).get('/api/execute/languages');
+    await until(() => accessLines(logs).length > 0);
+
+    expect(accessLines(logs).map((line) => line.req.url)).toEqual(['/api/execute/languages']);
+  });
+
+  it('when the client leaves before the answer, then the line says the request was aborted', async () => {
+    const { app: gateway, logs } = await app({}, { delayMs: 300 });
+
+    await expect(request(gateway).post('/api/execute').send(hello).timeout(100)).rejects.toThrow();
+    await until(() => accessLines(logs).length > 0);
+
+    expect(accessLines(logs)).toEqual([
+      expect.objectContaining({ msg: 'request aborted by the client', level: 30 }),
+    ]);
+  });
+});
