@@ -1,6 +1,12 @@
-import { request as httpRequest } from 'node:http';
+import {
+  request as httpRequest,
+  IncomingMessage as IncomingMessageClass,
+  ServerResponse as ServerResponseClass,
+  type IncomingMessage,
+} from 'node:http';
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { appPrototypeClasses, startServer, type RunningServer } from '../../src/server.js';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
 
 let t: TestApp | undefined;
@@ -80,4 +86,83 @@ describe('startServer', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await stuck).toBe('closed');
   });
+});
+
+describe('requests created with the app prototypes', () => {
+  it('when a request arrives, then it already has the prototype Express would give it', async () => {
+    t = await buildTestApp();
+    const { app } = t;
+    running = await startServer(app, { ...t.config, PORT: 0 }, silent);
+    const seen: boolean[] = [];
+    running.server.prependListener('request', (req: IncomingMessage, res) => {
+      seen.push(
+        Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response,
+      );
+    });
+
+    const res = await request(`http://127.0.0.1:${running.port}`).get('/health');
+
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([true]);
+  });
+
+  it("when Node's constructors are ES classes, then the server keeps Node's own", () => {
+    const app = Object.assign(() => undefined, { request: {}, response: {} }) as never;
+    // What Node's constructors would look like as ES classes.
+    const FutureRequest = class extends IncomingMessageClass {};
+    const FutureResponse = class extends ServerResponseClass {};
+
+    expect(Object.keys(appPrototypeClasses(app))).toEqual(['IncomingMessage', 'ServerResponse']);
+    expect(
+      appPrototypeClasses(app, {
+        IncomingMessage: FutureRequest,
+        ServerResponse: FutureResponse as never,
+      }),
+    ).toEqual({});
+  });
+
+  it.each([
+    [
+      'an execution',
+      (r: request.Agent) => r.post('/api/execute').send({ language: 'python', code: 'print(1)' }),
+      200,
+      undefined,
+    ],
+    [
+      'bad JSON',
+      (r: request.Agent) =>
+        r.post('/api/execute').set('Content-Type', 'application/json').send('{'),
+      400,
+      'invalid_json',
+    ],
+    ['an unknown route', (r: request.Agent) => r.get('/nope'), 404, 'not_found'],
+    [
+      'a CORS preflight',
+      (r: request.Agent) =>
+        r
+          .options('/api/execute')
+          .set('Origin', 'http://example.com')
+          .set('Access-Control-Request-Method', 'POST'),
+      204,
+      undefined,
+    ],
+    [
+      'a gzip-compressed language list',
+      (r: request.Agent) => r.get('/api/execute/languages').set('Accept-Encoding', 'gzip'),
+      200,
+      undefined,
+    ],
+  ] as const)(
+    'when the real server answers %s, then it behaves as under supertest',
+    async (_name, send, status, code) => {
+      t = await buildTestApp();
+      running = await startServer(t.app, { ...t.config, PORT: 0 }, silent);
+
+      const res = await send(request.agent(`http://127.0.0.1:${running.port}`));
+
+      expect(res.status).toBe(status);
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+      if (code) expect(res.body).toMatchObject({ code, requestId: res.headers['x-request-id'] });
+    },
+  );
 });
