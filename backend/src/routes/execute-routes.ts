@@ -1,7 +1,8 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { ExecutionService } from '../execution/execution-service.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { isJsonRequest, requireJson } from '../middleware/require-json.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { requireJson } from '../middleware/require-json.js';
 import { validate } from '../middleware/validate.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 
@@ -23,7 +24,7 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
     '/',
     deps.limiter,
     requireJson(),
-    express.json({ limit: deps.bodyLimit, type: isJsonRequest }),
+    jsonBody({ limit: deps.bodyLimit }),
     validateExecute,
     async (_req, res) => {
       // Stop the upstream call if the client goes away before the answer is ready.

@@ -1,0 +1,95 @@
+import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream';
+import express, { type NextFunction, type RequestHandler } from 'express';
+import { isJsonRequest } from './require-json.js';
+
+/** The content types nearly every client sends; anything else goes through body-parser. */
+const PLAIN_JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
+/** JSON whitespace, as body-parser's strict mode skips it before the first character. */
+const LEADING_WHITESPACE = /^[ \t\n\r]*/;
+
+/** An error shaped like body-parser's, so the error handler maps both the same way. */
+function bodyError(type: 'entity.too.large' | 'entity.parse.failed', status: number) {
+  return Object.assign(new Error(type), { type, status, expose: true });
+}
+
+/**
+ * Reads a JSON request body into `req.body` with body-parser's semantics (size limit, strict
+ * mode: an object or an array, an empty body is `{}`, a UTF-8 BOM is ignored).
+ *
+ * Plain UTF-8 bodies, which is almost every request, are read here directly: measured, body-
+ * parser's general machinery (content negotiation, iconv decoding, raw-body's stream handling)
+ * cost about 0.06 ms of CPU per request on the project's machine (docs/benchmarks.md).
+ * Compressed bodies and other charsets are handed to `express.json()`, which inflates or refuses
+ * them as before.
+ *
+ * @example router.post('/', requireJson(), jsonBody({ limit: 1_000_000 }), handler);
+ */
+export function jsonBody(options: { limit: number }): RequestHandler {
+  const { limit } = options;
+  const bodyParser: RequestHandler = express.json({ limit, type: isJsonRequest });
+  return function jsonBodyMiddleware(req, res, next) {
+    const type = req.headers['content-type']?.toLowerCase();
+    if (req.headers['content-encoding'] !== undefined || !type || !PLAIN_JSON_TYPES.has(type)) {
+      bodyParser(req, res, next);
+      return;
+    }
+    if (Number(req.headers['content-length']) > limit) {
+      failAfterDraining(req, next, bodyError('entity.too.large', 413));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    function onData(chunk: Buffer) {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      failAfterDraining(req, next, bodyError('entity.too.large', 413));
+    }
+    function onEnd() {
+      stop();
+      try {
+        req.body = parseStrict(Buffer.concat(chunks, size).toString('utf8'));
+      } catch {
+        next(bodyError('entity.parse.failed', 400));
+        return;
+      }
+      next();
+    }
+    function onError(error: Error) {
+      stop();
+      next(error);
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  };
+}
+
+/**
+ * Like body-parser: read off and discard the rest of the body before answering, so the
+ * connection stays usable for the client's next request.
+ */
+function failAfterDraining(req: IncomingMessage, next: NextFunction, error: Error): void {
+  req.resume();
+  finished(req, () => {
+    next(error);
+  });
+}
+
+/** body-parser's strict JSON: an object or an array; an empty body is `{}`. */
+function parseStrict(text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.length === 0) return {};
+  const first = body[LEADING_WHITESPACE.exec(body)?.[0].length ?? 0];
+  if (first !== '{' && first !== '[') throw new SyntaxError('not an object or array');
+  return JSON.parse(body) as unknown;
+}

@@ -1,0 +1,122 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+
+let t: TestApp | undefined;
+let running: RunningServer | undefined;
+afterEach(async () => {
+  await running?.shutdown();
+  await t?.close();
+  running = undefined;
+  t = undefined;
+});
+
+const hello = JSON.stringify({ language: 'python', code: 'print("Hello, World!")' });
+
+async function post(contentType: string, body: string | Buffer, headers = {}) {
+  t ??= await buildTestApp({ BODY_LIMIT: '2048' });
+  return request(t.app)
+    .post('/api/execute')
+    .set({ 'Content-Type': contentType, ...headers })
+    .serialize((raw: unknown) => raw as string)
+    .send(body as string);
+}
+
+describe('JSON request bodies', () => {
+  it.each([
+    'application/json',
+    'application/json; charset=UTF-8',
+    'application/json;charset=utf-8',
+    'application/vnd.api+json',
+  ])('when the content type is %s, then the body is read', async (type) => {
+    const res = await post(type, hello);
+
+    expect(res.status).toBe(200);
+    expect(res.body.output).toBe('Hello, World!\n');
+  });
+
+  it('when the body starts with a UTF-8 byte order mark, then it is ignored', async () => {
+    const res = await post('application/json', `\uFEFF${hello}`);
+
+    expect(res.status).toBe(200);
+  });
+
+  it('when the body is gzip-compressed, then it is inflated', async () => {
+    const res = await post('application/json', gzipSync(hello), { 'Content-Encoding': 'gzip' });
+
+    expect(res.status).toBe(200);
+  });
+
+  it.each(['application/json', 'application/merge-patch+json'])(
+    'when the JSON is a bare string (%s), then it is a 400 invalid_json',
+    async (type) => {
+      const res = await post(type, '  "print(1)"');
+
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('invalid_json');
+    },
+  );
+
+  it('when the body is empty, then it is a 400 naming the missing fields', async () => {
+    const res = await post('application/json', '');
+
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_request');
+  });
+
+  it('when the charset is not UTF-8, then it is a 415', async () => {
+    const res = await post('application/json; charset=iso-8859-1', hello);
+
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('unsupported_media_type');
+  });
+
+  it('when Content-Length declares more than BODY_LIMIT, then it is a 413', async () => {
+    const res = await post('application/json', JSON.stringify({ code: 'x'.repeat(4096) }));
+
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+
+  it('when a chunked body grows past BODY_LIMIT, then it is a 413 and the connection still serves the next request', async () => {
+    t = await buildTestApp({ BODY_LIMIT: '2048' });
+    running = await startServer(t.app, { ...t.config, PORT: 0 }, silent);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (chunks: string[]) =>
+      new Promise<{ status: number; body: string; reused: boolean }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            port: running?.port,
+            host: '127.0.0.1',
+            method: 'POST',
+            path: '/api/execute',
+            agent,
+            headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body: text, reused: req.reusedSocket }),
+            );
+          },
+        );
+        req.on('error', reject);
+        for (const chunk of chunks) req.write(chunk);
+        req.end();
+      });
+
+    const tooLarge = await send(['{"code":"', 'x'.repeat(1500), 'x'.repeat(1500), '"}']);
+    const next = await send([hello]);
+    agent.destroy();
+
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ code: 'payload_too_large' });
+    expect(next).toMatchObject({ status: 200, reused: true });
+  });
+});
+
+const silent = { info: () => undefined, warn: () => undefined };
