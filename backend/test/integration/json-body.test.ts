@@ -1,23 +1,15 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServers } from '../support/build-test-app.js';
 
-let t: TestApp | undefined;
-let running: RunningServer | undefined;
-afterEach(async () => {
-  await running?.shutdown();
-  await t?.close();
-  running = undefined;
-  t = undefined;
-});
+const { app, serve } = useTestServers();
 
 const hello = JSON.stringify({ language: 'python', code: 'print("Hello, World!")' });
 
 async function post(contentType: string, body: string | Buffer, headers = {}) {
-  t ??= await buildTestApp({ BODY_LIMIT: '2048' });
+  const t = await app({ BODY_LIMIT: '2048' });
   return request(t.app)
     .post('/api/execute')
     .set({ 'Content-Type': contentType, ...headers })
@@ -82,14 +74,14 @@ describe('JSON request bodies', () => {
   });
 
   it('when a chunked body grows past BODY_LIMIT, then it is a 413 and the connection still serves the next request', async () => {
-    t = await buildTestApp({ BODY_LIMIT: '2048' });
-    running = await startServer(t.app, { ...t.config, PORT: 0 }, silent);
+    const t = await app({ BODY_LIMIT: '2048' });
+    const running = await serve(t);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (chunks: string[]) =>
       new Promise<{ status: number; body: string; reused: boolean }>((resolve, reject) => {
         const req = httpRequest(
           {
-            port: running?.port,
+            port: running.port,
             host: '127.0.0.1',
             method: 'POST',
             path: '/api/execute',
@@ -118,5 +110,3 @@ describe('JSON request bodies', () => {
     expect(next).toMatchObject({ status: 200, reused: true });
   });
 });
-
-const silent = { info: () => undefined, warn: () => undefined };

@@ -1,17 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServers } from '../support/build-test-app.js';
 
-let t: TestApp | undefined;
-let running: RunningServer | undefined;
-afterEach(async () => {
-  await running?.shutdown();
-  await t?.close();
-  running = undefined;
-  t = undefined;
-});
+const { app, serve } = useTestServers();
 
 // Distinct programs: identical ones would share one execution (coalescing), not queue.
 let counter = 0;
@@ -19,7 +11,7 @@ const program = () => ({ language: 'python', code: `print(${++counter})` });
 
 describe('POST /api/execute under overload', () => {
   it('when the slots and the queue are full, then the next request is a fast 503 overloaded', async () => {
-    t = await buildTestApp(
+    const t = await app(
       { MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '1', QUEUE_TIMEOUT_MS: '5000' },
       { delayMs: 300 },
     );
@@ -49,7 +41,7 @@ describe('POST /api/execute under overload', () => {
   });
 
   it('when a request waits past QUEUE_TIMEOUT_MS, then it is a 503 overloaded', async () => {
-    t = await buildTestApp(
+    const t = await app(
       { MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '5', QUEUE_TIMEOUT_MS: '100' },
       { delayMs: 400 },
     );
@@ -65,14 +57,11 @@ describe('POST /api/execute under overload', () => {
   });
 
   it('when executions are in flight and queued, then /health reports the counts', async () => {
-    t = await buildTestApp(
-      { MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '4' },
-      { delayMs: 300 },
-    );
+    const t = await app({ MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '4' }, { delayMs: 300 });
     await t.runtimes.refresh();
 
     const pending = [1, 2, 3].map(() =>
-      request(t!.app)
+      request(t.app)
         .post('/api/execute')
         .send(program())
         .then((r) => r),
@@ -92,16 +81,9 @@ describe('POST /api/execute under overload', () => {
   });
 
   it('when a client disconnects while queued, then its request never reaches Piston', async () => {
-    t = await buildTestApp(
-      { MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '4' },
-      { delayMs: 300 },
-    );
+    const t = await app({ MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '4' }, { delayMs: 300 });
     await t.runtimes.refresh();
-    running = await startServer(
-      t.app,
-      { ...t.config, PORT: 0 },
-      { info: () => undefined, warn: () => undefined },
-    );
+    const running = await serve(t);
     const port = running.port;
 
     const first = request(t.app)

@@ -5,20 +5,11 @@ import {
   type IncomingMessage,
 } from 'node:http';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import { appPrototypeClasses, startServer, type RunningServer } from '../../src/server.js';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { appPrototypeClasses } from '../../src/server.js';
+import { useTestServers } from '../support/build-test-app.js';
 
-let t: TestApp | undefined;
-let running: RunningServer | undefined;
-afterEach(async () => {
-  await running?.shutdown();
-  await t?.close();
-  running = undefined;
-  t = undefined;
-});
-
-const silent = { info: () => undefined, warn: () => undefined };
+const { app, serve } = useTestServers();
 
 function post(port: number, body: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -43,8 +34,8 @@ function post(port: number, body: unknown): Promise<{ status: number; body: stri
 
 describe('startServer', () => {
   it('when started, then it guards against slow clients with timeouts', async () => {
-    t = await buildTestApp();
-    running = await startServer(t.app, { ...t.config, PORT: 0 }, silent);
+    const t = await app();
+    const running = await serve(t);
 
     expect(running.server.headersTimeout).toBeGreaterThan(0);
     expect(running.server.requestTimeout).toBeGreaterThan(
@@ -54,8 +45,8 @@ describe('startServer', () => {
   });
 
   it('when shutting down, then in-flight executions finish and new connections are refused', async () => {
-    t = await buildTestApp({}, { delayMs: 300 });
-    running = await startServer(t.app, { ...t.config, PORT: 0 }, silent);
+    const t = await app({}, { delayMs: 300 });
+    const running = await serve(t);
     const { port } = running;
 
     const inFlight = post(port, { language: 'python', code: 'print("Hello, World!")' });
@@ -74,9 +65,9 @@ describe('startServer', () => {
   });
 
   it('when a request outlives SHUTDOWN_TIMEOUT_MS, then shutdown still completes', async () => {
-    t = await buildTestApp();
+    const t = await app();
     t.fake.behave('execute', { kind: 'hang' });
-    running = await startServer(t.app, { ...t.config, PORT: 0, SHUTDOWN_TIMEOUT_MS: 200 }, silent);
+    const running = await serve(t, { SHUTDOWN_TIMEOUT_MS: 200 });
 
     const stuck = post(running.port, { language: 'python', code: 'x' }).catch(() => 'closed');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -90,13 +81,14 @@ describe('startServer', () => {
 
 describe('requests created with the app prototypes', () => {
   it('when a request arrives, then it already has the prototype Express would give it', async () => {
-    t = await buildTestApp();
-    const { app } = t;
-    running = await startServer(app, { ...t.config, PORT: 0 }, silent);
+    const t = await app();
+    const gateway = t.app;
+    const running = await serve(t);
     const seen: boolean[] = [];
     running.server.prependListener('request', (req: IncomingMessage, res) => {
       seen.push(
-        Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response,
+        Object.getPrototypeOf(req) === gateway.request &&
+          Object.getPrototypeOf(res) === gateway.response,
       );
     });
 
@@ -107,14 +99,17 @@ describe('requests created with the app prototypes', () => {
   });
 
   it("when Node's constructors are ES classes, then the server keeps Node's own", () => {
-    const app = Object.assign(() => undefined, { request: {}, response: {} }) as never;
+    const fakeApp = Object.assign(() => undefined, { request: {}, response: {} }) as never;
     // What Node's constructors would look like as ES classes.
     const FutureRequest = class extends IncomingMessageClass {};
     const FutureResponse = class extends ServerResponseClass {};
 
-    expect(Object.keys(appPrototypeClasses(app))).toEqual(['IncomingMessage', 'ServerResponse']);
+    expect(Object.keys(appPrototypeClasses(fakeApp))).toEqual([
+      'IncomingMessage',
+      'ServerResponse',
+    ]);
     expect(
-      appPrototypeClasses(app, {
+      appPrototypeClasses(fakeApp, {
         IncomingMessage: FutureRequest,
         ServerResponse: FutureResponse as never,
       }),
@@ -155,8 +150,8 @@ describe('requests created with the app prototypes', () => {
   ] as const)(
     'when the real server answers %s, then it behaves as under supertest',
     async (_name, send, status, code) => {
-      t = await buildTestApp();
-      running = await startServer(t.app, { ...t.config, PORT: 0 }, silent);
+      const t = await app();
+      const running = await serve(t);
 
       const res = await send(request.agent(`http://127.0.0.1:${running.port}`));
 

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
+import { startServer, type RunningServer } from '../../src/server.js';
 import { startFakePiston, type FakePiston, type FakePistonOptions } from './fake-piston-server.js';
 
 /** Config for tests: defaults, generous rate limits, then the test's own settings. */
@@ -74,5 +75,36 @@ export function useTestApps(): typeof buildTestApp {
     const t = await buildTestApp(...args);
     open.push(t);
     return t;
+  };
+}
+
+/** The server's own start/stop lines are not what the tests look at. */
+const SILENT = { info: () => undefined, warn: () => undefined };
+
+/**
+ * For a test file whose tests need a listening server: returns `app` (as useTestApps) and
+ * `serve`, which starts the real server for an app on a free port. After each test every server
+ * is shut down first, then every app is closed.
+ *
+ * @example const { app, serve } = useTestServers(); const t = await app(); const { port } = await serve(t);
+ */
+export function useTestServers() {
+  const apps: TestApp[] = [];
+  const servers: RunningServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.shutdown()));
+    await Promise.all(apps.splice(0).map((t) => t.close()));
+  });
+  return {
+    app: async (...args: Parameters<typeof buildTestApp>) => {
+      const t = await buildTestApp(...args);
+      apps.push(t);
+      return t;
+    },
+    serve: async (t: TestApp, settings: Partial<Pick<Config, 'SHUTDOWN_TIMEOUT_MS'>> = {}) => {
+      const running = await startServer(t.app, { ...t.config, PORT: 0, ...settings }, SILENT);
+      servers.push(running);
+      return running;
+    },
   };
 }
