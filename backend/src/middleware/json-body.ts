@@ -9,7 +9,10 @@ const PLAIN_JSON_TYPES = new Set(['application/json', 'application/json; charset
 const LEADING_WHITESPACE = /^[ \t\n\r]*/;
 
 /** An error shaped like body-parser's, so the error handler maps both the same way. */
-function bodyError(type: 'entity.too.large' | 'entity.parse.failed', status: number) {
+function bodyError(
+  type: 'entity.too.large' | 'entity.parse.failed' | 'request.aborted',
+  status: number,
+) {
   return Object.assign(new Error(type), { type, status, expose: true });
 }
 
@@ -64,9 +67,11 @@ export function jsonBody(options: { limit: number }): RequestHandler {
       }
       next();
     }
-    function onError(error: Error) {
+    // The client went away mid-body (Node's 'aborted'): a 400, as body-parser makes it, not a
+    // server error.
+    function onError() {
       stop();
-      next(error);
+      next(bodyError('request.aborted', 400));
     }
     req.on('data', onData);
     req.on('end', onEnd);

@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -108,5 +109,25 @@ describe('JSON request bodies', () => {
     expect(tooLarge.status).toBe(413);
     expect(JSON.parse(tooLarge.body)).toMatchObject({ code: 'payload_too_large' });
     expect(next).toMatchObject({ status: 200, reused: true });
+  });
+
+  it('when the client leaves halfway through the body, then nothing is logged as a server error', async () => {
+    const t = await app({ BODY_LIMIT: '2048' });
+    const running = await serve(t);
+
+    const socket = connect(running.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /api/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 100\r\n\r\n{"language":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    for (let i = 0; i < 50 && !t.logs.some((l) => l.includes('request aborted')); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
+    expect(t.logs.some((line) => line.includes('request aborted by the client'))).toBe(true);
+    expect(t.logs.filter((line) => JSON.parse(line).level >= 50)).toEqual([]);
   });
 });
