@@ -94,7 +94,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         req.destroy(Object.assign(new Error('Piston did not answer in time'), { code: TIMED_OUT }));
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
-        // A pooled socket Piston closed while idle: the request never reached it; send it again.
+        // A reset on a pooled socket almost always means Piston closed it while it sat idle, so the
+        // request never reached Piston: request() sends it once more on a new connection.
         reject(Object.assign(error, { reusedSocket: req.reusedSocket }));
       });
       req.end(config.body);

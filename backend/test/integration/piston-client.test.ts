@@ -76,12 +76,43 @@ describe('createPistonClient', () => {
     expect((error as UpstreamUnavailableError).retryAfterSeconds).toBeGreaterThan(0);
   });
 
-  it('when Piston resets the connection, then it is upstream_unavailable', async () => {
+  it('when Piston resets a new connection, then it is upstream_unavailable, not sent again', async () => {
     fake.behave('execute', { kind: 'reset' });
+    const calls = fake.executeCalls().length;
 
     await expect(client().execute(HELLO, { timeoutMs: 1000 })).rejects.toBeInstanceOf(
       UpstreamUnavailableError,
     );
+    expect(fake.executeCalls().length - calls).toBe(1);
+  });
+
+  it('when Piston drops a pooled keep-alive connection, then the call is sent again on a new one', async () => {
+    const c = client();
+    await c.listRuntimes();
+    // What a client sees when Piston closed the idle socket just as the next call went out.
+    fake.behave('execute', { kind: 'reset', once: true });
+    const calls = fake.executeCalls().length;
+    const connections = fake.connectionsAccepted();
+
+    const result = await c.execute(HELLO, { timeoutMs: 1000 });
+
+    expect(result.run.stdout).toBe('Hello, World!\n');
+    expect(fake.executeCalls().length - calls).toBe(2);
+    expect(fake.connectionsAccepted() - connections).toBe(1);
+    c.close();
+  });
+
+  it('when the connection sent again is reset too, then it is upstream_unavailable', async () => {
+    const c = client();
+    await c.listRuntimes();
+    fake.behave('execute', { kind: 'reset' });
+    const calls = fake.executeCalls().length;
+
+    await expect(c.execute(HELLO, { timeoutMs: 1000 })).rejects.toBeInstanceOf(
+      UpstreamUnavailableError,
+    );
+    expect(fake.executeCalls().length - calls).toBe(2);
+    c.close();
   });
 
   it('when Piston hangs, then it is upstream_timeout after the given time', async () => {

@@ -8,7 +8,8 @@ export type FakeBehaviour =
   | { kind: 'status'; status: number; body: unknown }
   | { kind: 'garbage' }
   | { kind: 'hang' }
-  | { kind: 'reset' };
+  /** Destroys the connection without answering; `once` then goes back to answering normally. */
+  | { kind: 'reset'; once?: boolean };
 
 interface RuntimeEntry {
   language: string;
@@ -123,7 +124,10 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     const name = ROUTES[`${method} ${path}`];
     if (!name) return sendJson(res, 404, { message: 'Not Found' });
     const behaviour = behaviours.get(name);
-    if (behaviour) return misbehave(behaviour, res);
+    if (behaviour) {
+      if (behaviour.kind === 'reset' && behaviour.once) behaviours.delete(name);
+      return misbehave(behaviour, res);
+    }
     switch (name) {
       case 'runtimes':
         return sendJson(res, 200, runtimes);
