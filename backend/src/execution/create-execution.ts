@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { PistonClient } from '../piston/piston-client.js';
 import type { SharedState } from '../redis/shared-state.js';
@@ -10,6 +11,7 @@ import { createMemoryResultCache, type ResultCache } from './result-cache.js';
 /** Builds the execution path from config: limiter, result cache (when on) and service. */
 export function createExecution(deps: {
   config: Config;
+  logger: Pick<Logger, 'warn'>;
   piston: PistonClient;
   runtimes: RuntimeCache;
   resultCache?: ResultCache | undefined;
@@ -21,7 +23,7 @@ export function createExecution(deps: {
     maxQueue: config.MAX_QUEUE_SIZE,
     queueTimeoutMs: config.QUEUE_TIMEOUT_MS,
   });
-  const resultCache = deps.resultCache ?? buildResultCache(config, deps.shared);
+  const resultCache = deps.resultCache ?? buildResultCache(config, deps.shared, deps.logger);
   const execution = createExecutionService({
     client: deps.piston,
     runtimes: deps.runtimes,
@@ -35,6 +37,7 @@ export function createExecution(deps: {
 function buildResultCache(
   config: Config,
   shared: SharedState | undefined,
+  logger: Pick<Logger, 'warn'>,
 ): ResultCache | undefined {
   if (config.RESULT_CACHE_TTL_MS === 0) return undefined;
   const settings = { ttlMs: config.RESULT_CACHE_TTL_MS, maxBytes: config.RESULT_CACHE_MAX_BYTES };
@@ -43,6 +46,7 @@ function buildResultCache(
         ...settings,
         redis: shared.redis,
         health: shared.health,
+        logger,
         prefix: `${config.REDIS_KEY_PREFIX}result:`,
       })
     : createMemoryResultCache(settings);

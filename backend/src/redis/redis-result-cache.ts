@@ -1,15 +1,21 @@
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { ResultCache } from '../execution/result-cache.js';
-import type { ExecuteResponse } from '../schemas/execute-response.js';
+import { ExecuteResponseSchema, type ExecuteResponse } from '../schemas/execute-response.js';
 import type { RedisHealth } from './redis-client.js';
 
 /**
  * The result cache in Redis, shared by every gateway instance. Fail open: when Redis is
  * unreachable a read is a miss and a write is skipped.
+ *
+ * Entries are checked against the response schema when read: one that does not parse (written
+ * by another version of the gateway during a rolling upgrade, or damaged) is a miss, is deleted
+ * and is logged; it says nothing about Redis being down.
  */
 export function createRedisResultCache(options: {
   redis: Redis;
   health: RedisHealth;
+  logger: Pick<Logger, 'warn'>;
   prefix: string;
   ttlMs: number;
   maxBytes: number;
@@ -17,13 +23,22 @@ export function createRedisResultCache(options: {
   const { redis, health, prefix } = options;
   return {
     async get(key) {
+      let text: string | null;
       try {
-        const text = await redis.get(`${prefix}${key}`);
-        return text === null ? undefined : (JSON.parse(text) as ExecuteResponse);
+        text = await redis.get(`${prefix}${key}`);
       } catch (error) {
         health.failed(error, 'result cache read');
         return undefined;
       }
+      if (text === null) return undefined;
+      const result = parseCachedResult(text);
+      if (!result) {
+        options.logger.warn({ key }, 'result cache: dropped an entry in Redis that does not parse');
+        redis.del(`${prefix}${key}`).catch((error: unknown) => {
+          health.failed(error, 'result cache delete');
+        });
+      }
+      return result;
     },
     async set(key, result) {
       const text = JSON.stringify(result);
@@ -36,4 +51,13 @@ export function createRedisResultCache(options: {
       }
     },
   };
+}
+
+function parseCachedResult(text: string): ExecuteResponse | undefined {
+  try {
+    const parsed = ExecuteResponseSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

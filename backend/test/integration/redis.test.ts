@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
@@ -71,6 +72,39 @@ describe.skipIf(!REDIS_URL)('two gateway instances on one Redis', () => {
     expect(second.body).toEqual(first.body);
     expect(b.fake.executeCalls()).toHaveLength(0);
   });
+});
+
+describe.skipIf(!REDIS_URL)('a result in Redis that does not parse', () => {
+  it.each([
+    ['is not JSON', '{"success":tr'],
+    ['has another shape (another gateway version)', JSON.stringify({ stdout: 'Hello' })],
+  ])(
+    'when the stored entry %s, then it is a miss, replaced, and Redis still counts as up',
+    async (_what, stored) => {
+      const prefix = `test:${randomUUID()}:`;
+      const t = await instance(REDIS_URL!, prefix, { RESULT_CACHE_TTL_MS: '60000' });
+      await request(t.app).post('/api/execute').send(hello).expect(200);
+      const direct = new Redis(REDIS_URL!);
+      const keys = await direct.keys(`${prefix}result:*`);
+      await Promise.all(keys.map((key) => direct.set(key, stored, 'PX', 60_000)));
+
+      const after = await request(t.app).post('/api/execute').send(hello);
+      const again = await request(t.app).post('/api/execute').send(hello);
+      const metrics = (await request(t.app).get('/metrics')).text;
+      direct.disconnect();
+
+      expect(keys).toHaveLength(1);
+      expect(after.status).toBe(200);
+      expect(after.headers['x-cache']).toBe('MISS');
+      expect(after.body.output).toBe('Hello, World!\n');
+      expect(again.headers['x-cache']).toBe('HIT');
+      expect(t.fake.executeCalls()).toHaveLength(2);
+      expect(metrics).toMatch(/^gateway_redis_up 1$/m);
+      expect(metrics).toMatch(/^gateway_redis_errors_total 0$/m);
+      expect(t.logs.some((line) => line.includes('does not parse'))).toBe(true);
+      expect(t.logs.some((line) => line.includes('Redis unavailable'))).toBe(false);
+    },
+  );
 });
 
 describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
