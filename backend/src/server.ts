@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 
 /** Idle keep-alive connections stay open longer than typical load balancers' 60 s idle timeout. */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** A client has this long to send its request headers (slowloris protection). */
 const HEADERS_TIMEOUT_MS = 15_000;
 /** How often shutdown closes connections that have gone idle. */

