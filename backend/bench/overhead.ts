@@ -1,6 +1,6 @@
 // The gateway and Piston side by side at several concurrencies.
 // Settings (env): BENCH_DELAYS_MS (default "50,0"), BENCH_CONNECTIONS ("1,16,64"),
-// BENCH_DURATION_S (10), BENCH_WARMUP_S (2).
+// BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_REPEATS (3).
 import { loadFixture } from '../test/support/fixtures.js';
 import { runLoad, type LoadResult } from './load.js';
 import { startFakePistonProcess, startGatewayProcess } from './processes.js';
@@ -11,17 +11,23 @@ const DELAYS = list(process.env.BENCH_DELAYS_MS, '50,0');
 const CONNECTIONS = list(process.env.BENCH_CONNECTIONS, '1,16,64');
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? '10');
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? '2');
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? '3'));
 
 const PISTON_BODY = loadFixture('python-hello').request.body;
 // cache: false: every request takes the full path to Piston (identical concurrent requests would
 // otherwise share one execution, which is coalescing, not proxy overhead).
 const GATEWAY_BODY = { language: 'python', code: 'print("Hello, World!")', cache: false };
 
+/** One direct run and the gateway run right after it. */
+interface Pair {
+  direct: LoadResult;
+  gateway: LoadResult;
+}
+
 interface Row {
   delayMs: number;
   connections: number;
-  direct: LoadResult;
-  gateway: LoadResult;
+  pairs: Pair[];
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -49,13 +55,18 @@ async function measure(delayMs: number): Promise<Row[]> {
       // Warm both paths (JIT, keep-alive pools) before measuring.
       await runLoad({ ...direct, connections, durationSeconds: WARMUP_S });
       await runLoad({ ...viaGateway, connections, durationSeconds: WARMUP_S });
-      const directResult = await runLoad({ ...direct, connections, durationSeconds: DURATION_S });
-      const gatewayResult = await runLoad({
-        ...viaGateway,
-        connections,
-        durationSeconds: DURATION_S,
-      });
-      const row = { delayMs, connections, direct: directResult, gateway: gatewayResult };
+      // Direct and gateway alternate, so a slow spell on the shared machine hits both sides.
+      const pairs: Pair[] = [];
+      for (let i = 0; i < REPEATS; i += 1) {
+        const directResult = await runLoad({ ...direct, connections, durationSeconds: DURATION_S });
+        const gatewayResult = await runLoad({
+          ...viaGateway,
+          connections,
+          durationSeconds: DURATION_S,
+        });
+        pairs.push({ direct: directResult, gateway: gatewayResult });
+      }
+      const row = { delayMs, connections, pairs };
       rows.push(row);
       printRow(row);
     }
@@ -66,17 +77,29 @@ async function measure(delayMs: number): Promise<Row[]> {
   return rows;
 }
 
-function printRow({ delayMs, connections, direct, gateway }: Row): void {
+/** The median, and the range when there is more than one value. */
+function spread(values: number[], digits: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = fmt(sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN, digits);
+  if (sorted.length === 1) return median;
+  return `${median} (${fmt(sorted[0]!, digits)}–${fmt(sorted.at(-1)!, digits)})`;
+}
+
+function printRow({ delayMs, connections, pairs }: Row): void {
+  const of = (pick: (pair: Pair) => number, digits = 2) => spread(pairs.map(pick), digits);
+  const failed = pairs.reduce((sum, p) => sum + p.direct.failed + p.gateway.failed, 0);
   console.log(
-    `| ${delayMs} ms | ${connections} | ${fmt(direct.requestsPerSecond, 0)} | ${fmt(gateway.requestsPerSecond, 0)} | ` +
-      `${fmt(gateway.requestsPerSecond / direct.requestsPerSecond, 3)} | ${fmt(direct.p50Ms)} | ${fmt(gateway.p50Ms)} | ` +
-      `${fmt(gateway.p50Ms - direct.p50Ms)} | ${fmt(direct.p99Ms)} | ${fmt(gateway.p99Ms)} | ${direct.failed + gateway.failed} |`,
+    `| ${delayMs} ms | ${connections} | ${of((p) => p.direct.requestsPerSecond, 0)} | ${of((p) => p.gateway.requestsPerSecond, 0)} | ` +
+      `${of((p) => p.gateway.requestsPerSecond / p.direct.requestsPerSecond, 3)} | ${of((p) => p.direct.p50Ms)} | ${of((p) => p.gateway.p50Ms)} | ` +
+      `${of((p) => p.gateway.p50Ms - p.direct.p50Ms)} | ${of((p) => p.direct.p99Ms)} | ${of((p) => p.gateway.p99Ms)} | ${failed} |`,
   );
 }
 
 /** Runs the side-by-side comparison and prints its table. */
 export async function benchOverhead(): Promise<void> {
-  console.log(`\n## Overhead: ${DURATION_S}s per run after ${WARMUP_S}s warm-up\n`);
+  console.log(
+    `\n## Overhead: ${REPEATS} alternating ${DURATION_S}s runs per side after ${WARMUP_S}s warm-up; median (range)\n`,
+  );
   console.log(
     '| Piston delay | connections | direct req/s | gateway req/s | ratio | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms | failed |',
   );
