@@ -1,0 +1,198 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorResponseSchema } from '../../src/schemas/execute-response.js';
+import { useTestServers } from '../support/build-test-app.js';
+import { readRepoFile } from '../support/deployment-files.js';
+import { freePort } from '../support/free-port.js';
+
+// proxy/nginx.conf, the load balancer of docker-compose.scale.yml, run by a real nginx in front
+// of real gateway servers. Only Docker's DNS is replaced: the replicas are listed by address.
+const HAS_NGINX = spawnSync('nginx', ['-v']).status === 0;
+if (!HAS_NGINX) {
+  console.log('nginx proxy tests skipped: no nginx binary on PATH (.ci/run installs nginx-light)');
+}
+
+const { app, serve } = useTestServers();
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+/** The repository's nginx.conf with the replicas at these loopback ports, in a temporary prefix. */
+function nginxConfig(dir: string, listenPort: number, upstreamPorts: number[]): string {
+  const site = readRepoFile('proxy/nginx.conf')
+    .replace(/^resolver .*$/m, '')
+    .replace(/^(\s*)server gateway:\d+ resolve;$/m, (_line, indent: string) =>
+      upstreamPorts.map((port) => `${indent}server 127.0.0.1:${port};`).join('\n'),
+    )
+    .replace(/^(\s*)listen 8080;$/m, `$1listen 127.0.0.1:${listenPort};`);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((name) => `${name}_temp_path ${join(dir, name)};`)
+    .join('\n');
+  // One process that keeps the test's user, so it can write its temporary files in `dir`.
+  return `daemon off;\nmaster_process off;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'error.log')} warn;\nevents { worker_connections 256; }\nhttp {\naccess_log off;\n${temp}\n${site}\n}\n`;
+}
+
+async function startNginx(upstreamPorts: number[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-nginx-'));
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, nginxConfig(dir, port, upstreamPorts));
+  const check = spawnSync('nginx', [
+    '-t',
+    '-q',
+    '-p',
+    dir,
+    '-e',
+    join(dir, 'error.log'),
+    '-c',
+    conf,
+  ]);
+  expect(check.stderr.toString()).toBe('');
+  expect(check.status).toBe(0);
+  const nginx = spawn('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf], {
+    stdio: 'ignore',
+  });
+  stops.push(async () => {
+    nginx.kill('SIGQUIT');
+    await new Promise((resolve) => nginx.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (let tries = 0; tries < 100; tries += 1) {
+    const ok = await send(port, { path: '/health', method: 'GET' }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return port;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('nginx did not start');
+}
+
+interface Sent {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function send(
+  port: number,
+  options: {
+    path: string;
+    method: 'GET' | 'POST';
+    headers?: Record<string, string | number>;
+    body?: string;
+  },
+): Promise<Sent> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: options.path,
+        method: options.method,
+        headers: options.headers,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    // nginx may answer (413) and stop reading before the body is sent; the answer still counts.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
+    req.end(options.body);
+  });
+}
+
+const execute = (port: number, code: string, headers: Record<string, string> = {}) =>
+  send(port, {
+    path: '/api/execute',
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ language: 'python', code }),
+  });
+
+async function replicas(env: Record<string, string> = {}) {
+  const started = [];
+  for (let i = 0; i < 2; i += 1) {
+    const t = await app({ TRUST_PROXY: '1', ...env });
+    started.push({ t, port: (await serve(t)).port });
+  }
+  return started;
+}
+
+describe.skipIf(!HAS_NGINX)('nginx in front of two gateway replicas (proxy/nginx.conf)', () => {
+  it('when requests arrive, then they are spread over both replicas and answered by them', async () => {
+    const [a, b] = await replicas();
+    const port = await startNginx([a!.port, b!.port]);
+
+    const answers = await Promise.all([1, 2, 3, 4].map((n) => execute(port, `print(${n})`)));
+
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(a!.t.fake.executeCalls().length).toBeGreaterThan(0);
+    expect(b!.t.fake.executeCalls().length).toBeGreaterThan(0);
+    expect(answers[0]?.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('when a client forges X-Forwarded-For, then the replicas still limit its real address', async () => {
+    const [a, b] = await replicas({ EXECUTE_RATE_LIMIT_MAX: '1' });
+    const port = await startNginx([a!.port, b!.port]);
+
+    const statuses = [];
+    for (const n of [1, 2, 3, 4]) {
+      const forged = { 'X-Forwarded-For': `203.0.113.${n}` };
+      statuses.push((await execute(port, `print(${n})`, forged)).status);
+    }
+
+    // One execution per replica for 127.0.0.1; a forged address would have let all four through.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+  });
+
+  it('when a body is over the gateway limit, then the gateway answers its own JSON 413', async () => {
+    const [a, b] = await replicas();
+    const port = await startNginx([a!.port, b!.port]);
+    const code = 'x'.repeat(2 * 1024 * 1024);
+
+    const answer = await execute(port, code);
+
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'payload_too_large' });
+    expect(JSON.parse(answer.body).requestId).toBe(answer.headers['x-request-id']);
+  });
+
+  it('when a body is over what nginx lets through, then nginx answers the same JSON 413', async () => {
+    const [a, b] = await replicas();
+    const port = await startNginx([a!.port, b!.port]);
+
+    const answer = await send(port, {
+      path: '/api/execute',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': 17 * 1024 * 1024 },
+      body: '{"language":"python"',
+    });
+
+    expect(answer.status).toBe(413);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(ErrorResponseSchema.parse(JSON.parse(answer.body)).code).toBe('payload_too_large');
+  });
+
+  it('when no replica is up, then nginx answers a JSON 503 with Retry-After', async () => {
+    const port = await startNginx([await freePort(), await freePort()]);
+
+    const answer = await execute(port, 'print(1)');
+
+    expect(answer.status).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(ErrorResponseSchema.parse(JSON.parse(answer.body)).code).toBe('upstream_unavailable');
+    expect(answer.body).not.toContain('nginx');
+  });
+});
