@@ -1,9 +1,10 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestServers } from '../support/build-test-app.js';
+import { exchange } from '../support/http-exchange.js';
 
 const { app, serve } = useTestServers();
 
@@ -79,27 +80,10 @@ describe('JSON request bodies', () => {
     const running = await serve(t);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (chunks: string[]) =>
-      new Promise<{ status: number; body: string; reused: boolean }>((resolve, reject) => {
-        const req = httpRequest(
-          {
-            port: running.port,
-            host: '127.0.0.1',
-            method: 'POST',
-            path: '/api/execute',
-            agent,
-            headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: text, reused: req.reusedSocket }),
-            );
-          },
-        );
-        req.on('error', reject);
-        for (const chunk of chunks) req.write(chunk);
-        req.end();
+      exchange(running.port, {
+        agent,
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        body: chunks,
       });
 
     const tooLarge = await send(['{"code":"', 'x'.repeat(1500), 'x'.repeat(1500), '"}']);

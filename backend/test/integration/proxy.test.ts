@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorResponseSchema } from '../../src/schemas/execute-response.js';
 import { useTestServers } from '../support/build-test-app.js';
 import { readRepoFile } from '../support/deployment-files.js';
+import { exchange, postJson } from '../support/http-exchange.js';
 import { freePort } from '../support/free-port.js';
 
 // proxy/nginx.conf, the load balancer of docker-compose.scale.yml, run by a real nginx in front
@@ -63,7 +63,7 @@ async function startNginx(upstreamPorts: number[]): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   });
   for (let tries = 0; tries < 100; tries += 1) {
-    const ok = await send(port, { path: '/health', method: 'GET' }).then(
+    const ok = await exchange(port, { path: '/health', method: 'GET' }).then(
       () => true,
       () => false,
     );
@@ -73,52 +73,8 @@ async function startNginx(upstreamPorts: number[]): Promise<number> {
   throw new Error('nginx did not start');
 }
 
-interface Sent {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(
-  port: number,
-  options: {
-    path: string;
-    method: 'GET' | 'POST';
-    headers?: Record<string, string | number>;
-    body?: string;
-  },
-): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: options.path,
-        method: options.method,
-        headers: options.headers,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    // nginx may answer (413) and stop reading before the body is sent; the answer still counts.
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') reject(error);
-    });
-    req.end(options.body);
-  });
-}
-
 const execute = (port: number, code: string, headers: Record<string, string> = {}) =>
-  send(port, {
-    path: '/api/execute',
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ language: 'python', code }),
-  });
+  postJson(port, { language: 'python', code }, headers);
 
 async function replicas(env: Record<string, string> = {}) {
   const started = [];
@@ -173,9 +129,7 @@ describe.skipIf(!HAS_NGINX)('nginx in front of two gateway replicas (proxy/nginx
     const [a, b] = await replicas();
     const port = await startNginx([a!.port, b!.port]);
 
-    const answer = await send(port, {
-      path: '/api/execute',
-      method: 'POST',
+    const answer = await exchange(port, {
       headers: { 'content-type': 'application/json', 'content-length': 17 * 1024 * 1024 },
       body: '{"language":"python"',
     });

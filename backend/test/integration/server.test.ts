@@ -1,5 +1,4 @@
 import {
-  request as httpRequest,
   IncomingMessage as IncomingMessageClass,
   ServerResponse as ServerResponseClass,
   type IncomingMessage,
@@ -8,29 +7,9 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { appPrototypeClasses } from '../../src/server.js';
 import { useTestServers } from '../support/build-test-app.js';
+import { postJson } from '../support/http-exchange.js';
 
 const { app, serve } = useTestServers();
-
-function post(port: number, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        port,
-        host: '127.0.0.1',
-        method: 'POST',
-        path: '/api/execute',
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
 
 describe('startServer', () => {
   it('when started, then it guards against slow clients with timeouts', async () => {
@@ -49,10 +28,10 @@ describe('startServer', () => {
     const running = await serve(t);
     const { port } = running;
 
-    const inFlight = post(port, { language: 'python', code: 'print("Hello, World!")' });
+    const inFlight = postJson(port, { language: 'python', code: 'print("Hello, World!")' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const closed = running.shutdown();
-    const late = post(port, { language: 'python', code: 'x' }).catch(
+    const late = postJson(port, { language: 'python', code: 'x' }).catch(
       (error: unknown) => (error as NodeJS.ErrnoException).code,
     );
 
@@ -69,7 +48,7 @@ describe('startServer', () => {
     t.fake.behave('execute', { kind: 'hang' });
     const running = await serve(t, { SHUTDOWN_TIMEOUT_MS: 200 });
 
-    const stuck = post(running.port, { language: 'python', code: 'x' }).catch(() => 'closed');
+    const stuck = postJson(running.port, { language: 'python', code: 'x' }).catch(() => 'closed');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
     await running.shutdown();
