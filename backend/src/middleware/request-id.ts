@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 
 /** Incoming ids are echoed only when short and plain, so they cannot inject into logs. */
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives the request an id: the caller's `X-Request-Id` when it is safe, else a new UUID. The id

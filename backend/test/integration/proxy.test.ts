@@ -98,6 +98,19 @@ describe.skipIf(!HAS_NGINX)('nginx in front of two gateway replicas (proxy/nginx
     expect(answers[0]?.headers['x-request-id']).toBeTruthy();
   });
 
+  it('when a request carries an id or none, then the gateway answers with it or with nginx own', async () => {
+    const [a, b] = await replicas();
+    const port = await startNginx([a!.port, b!.port]);
+
+    const given = await execute(port, 'print(1)', { 'X-Request-Id': 'trace-42' });
+    const none = await execute(port, 'print(2)');
+    const unsafe = await execute(port, 'print(3)', { 'X-Request-Id': 'a"b' });
+
+    expect(given.headers['x-request-id']).toBe('trace-42');
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   it('when a client forges X-Forwarded-For, then the replicas still limit its real address', async () => {
     const [a, b] = await replicas({ EXECUTE_RATE_LIMIT_MAX: '1' });
     const port = await startNginx([a!.port, b!.port]);
@@ -146,6 +159,7 @@ describe.skipIf(!HAS_NGINX)('nginx in front of two gateway replicas (proxy/nginx
 
     expect(answer.status).toBe(503);
     expect(answer.headers['retry-after']).toBe('5');
+    expect(JSON.parse(answer.body).requestId).toBe(answer.headers['x-request-id']);
     expect(ErrorResponseSchema.parse(JSON.parse(answer.body)).code).toBe('upstream_unavailable');
     expect(answer.body).not.toContain('nginx');
   });

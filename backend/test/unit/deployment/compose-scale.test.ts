@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument, type Document } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
 import { ERROR_STATUS } from '../../../src/errors.js';
+import { SAFE_REQUEST_ID } from '../../../src/middleware/request-id.js';
 import { ErrorResponseSchema } from '../../../src/schemas/execute-response.js';
 import { KEEP_ALIVE_TIMEOUT_MS, requestTimeoutMs } from '../../../src/server.js';
 import { composeSchemaErrors } from '../../support/compose-schema.js';
@@ -122,10 +123,23 @@ describe('proxy/nginx.conf', () => {
     expect(answers.length).toBeGreaterThanOrEqual(3);
     for (const [, status, body] of answers) {
       const parsed = ErrorResponseSchema.parse(
-        JSON.parse(body!.replace('$request_id', '0123abcd')),
+        JSON.parse(body!.replace('$gateway_request_id', '0123abcd')),
       );
       expect(ERROR_STATUS[parsed.code as keyof typeof ERROR_STATUS]).toBe(Number(status));
     }
+  });
+
+  it('when a request comes in, then its id follows the gateway rule or is nginx own', () => {
+    const map =
+      /map \$http_x_request_id \$gateway_request_id \{\s*"~([^"]+)" \$http_x_request_id;\s*default \$request_id;/.exec(
+        nginx,
+      );
+
+    expect(map?.[1]).toBe(SAFE_REQUEST_ID.source);
+    expect(nginx).toMatch(/proxy_set_header X-Request-Id \$gateway_request_id;/);
+    expect(nginx.match(/add_header X-Request-Id \$gateway_request_id always;/g)).toHaveLength(
+      [...nginx.matchAll(/return \d{3} '/g)].length,
+    );
   });
 
   it('when read, then its braces balance and every directive ends with a semicolon', () => {
