@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,9 +18,18 @@ if (!HAS_NGINX) {
 
 const { app, serve } = useTestServers();
 const stops: (() => Promise<void>)[] = [];
+/** Where each nginx (by port) writes its access log. */
+const accessLogs = new Map<number, string>();
 afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
 });
+
+function accessLog(port: number): unknown[] {
+  const lines = readFileSync(accessLogs.get(port) ?? '', 'utf8')
+    .split('\n')
+    .filter(Boolean);
+  return lines.map((line) => JSON.parse(line) as unknown);
+}
 
 /** The repository's nginx.conf with the replicas at these loopback ports, in a temporary prefix. */
 function nginxConfig(dir: string, listenPort: number, upstreamPorts: number[]): string {
@@ -29,7 +38,9 @@ function nginxConfig(dir: string, listenPort: number, upstreamPorts: number[]): 
     .replace(/^(\s*)server gateway:\d+ resolve;$/m, (_line, indent: string) =>
       upstreamPorts.map((port) => `${indent}server 127.0.0.1:${port};`).join('\n'),
     )
-    .replace(/^(\s*)listen 8080;$/m, `$1listen 127.0.0.1:${listenPort};`);
+    .replace(/^(\s*)listen 8080;$/m, `$1listen 127.0.0.1:${listenPort};`)
+    // Opening /dev/stdout fails when it is a socket, as under a test runner; a file does the job.
+    .replace('access_log /dev/stdout ', `access_log ${join(dir, 'access.log')} `);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
     .map((name) => `${name}_temp_path ${join(dir, name)};`)
     .join('\n');
@@ -57,6 +68,7 @@ async function startNginx(upstreamPorts: number[]): Promise<number> {
   const nginx = spawn('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf], {
     stdio: 'ignore',
   });
+  accessLogs.set(port, join(dir, 'access.log'));
   stops.push(async () => {
     nginx.kill('SIGQUIT');
     await new Promise((resolve) => nginx.once('exit', resolve));
@@ -107,6 +119,9 @@ describe.skipIf(!HAS_NGINX)('nginx in front of two gateway replicas (proxy/nginx
     const unsafe = await execute(port, 'print(3)', { 'X-Request-Id': 'a"b' });
 
     expect(given.headers['x-request-id']).toBe('trace-42');
+    expect(accessLog(port)).toContainEqual(
+      expect.objectContaining({ requestId: 'trace-42', method: 'POST', status: 200 }),
+    );
     expect(none.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
   });

@@ -142,17 +142,28 @@ describe('proxy/nginx.conf', () => {
     );
   });
 
-  it('when read, then its braces balance and every directive ends with a semicolon', () => {
-    const lines = nginx
-      .split('\n')
-      .map((line) => line.replace(/#.*$/, '').trim())
-      .filter(Boolean);
+  it('when read, then its blocks balance and every directive is closed by ; or a block', () => {
+    // nginx's grammar: quoted strings and comments aside, `name args... ;`, `name args... {`, `}`.
+    const tokens = nginx
+      .replace(/#.*$/gm, '') // before the quotes: comments have apostrophes, no string has a #
+      .replace(/'[^']*'|"[^"]*"/g, 'STRING')
+      .split(/([;{}])|\s+/)
+      .filter((token): token is string => Boolean(token));
     let depth = 0;
-    for (const line of lines) {
-      depth += (line.match(/{/g) ?? []).length - (line.match(/}/g) ?? []).length;
-      expect(depth).toBeGreaterThanOrEqual(0);
-      if (!/[{}]$/.test(line)) expect(line).toMatch(/;$/);
+    let words = 0;
+    for (const token of tokens) {
+      if (token === ';' || token === '{') {
+        expect(words).toBeGreaterThan(0);
+        if (token === '{') depth += 1;
+        words = 0;
+      } else if (token === '}') {
+        expect(words).toBe(0);
+        depth -= 1;
+        expect(depth).toBeGreaterThanOrEqual(0);
+      } else {
+        words += 1;
+      }
     }
-    expect(depth).toBe(0);
+    expect({ depth, words }).toEqual({ depth: 0, words: 0 });
   });
 });
