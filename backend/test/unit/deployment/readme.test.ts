@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { useTestApps } from '../../support/build-test-app.js';
+import { REPO_ROOT, readRepoFile } from '../../support/deployment-files.js';
+
+// The README names files, commands and endpoints; each must exist and work.
+const readme = readRepoFile('README.md');
+const scripts = Object.keys(
+  (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts,
+);
+const app = useTestApps();
+
+const unique = (values: Iterable<string>) => [...new Set(values)].sort();
+
+describe('README.md', () => {
+  it('when it links to a file of the repository, then the file exists', () => {
+    const links = unique(
+      [...readme.matchAll(/\]\(([^)#\s]+)\)/g)]
+        .map((match) => match[1]!)
+        .filter((target) => !/^[a-z]+:/.test(target)),
+    );
+
+    expect(links.length).toBeGreaterThan(5);
+    for (const target of links) expect(existsSync(new URL(target, REPO_ROOT)), target).toBe(true);
+  });
+
+  it('when it names an npm script, then package.json has it', () => {
+    const named = unique(
+      [...readme.matchAll(/npm run ([a-z][a-z:-]*)/g)].map((match) => match[1]!),
+    );
+
+    expect(named.length).toBeGreaterThan(5);
+    for (const script of named) expect(scripts, script).toContain(script);
+    expect(scripts).toEqual(expect.arrayContaining(['test', 'start']));
+  });
+
+  it("when it names a gateway endpoint, then the gateway routes it (Piston's own paths aside)", async () => {
+    const t = await app();
+    const endpoints = unique(
+      [...readme.matchAll(/\b(GET|POST) (\/[A-Za-z0-9/_.-]*)/g)]
+        .map((match) => `${match[1]} ${match[2]}`)
+        .filter((endpoint) => !endpoint.includes('/api/v2/')),
+    );
+
+    expect(endpoints.length).toBeGreaterThanOrEqual(6);
+    for (const endpoint of endpoints) {
+      const [method, path] = endpoint.split(' ') as ['GET' | 'POST', string];
+      const res = await request(t.app)[method === 'GET' ? 'get' : 'post'](path).send({});
+
+      expect({ endpoint, code: res.body?.code }).not.toEqual({ endpoint, code: 'not_found' });
+    }
+  });
+});
