@@ -7,7 +7,12 @@ import { SAFE_REQUEST_ID } from '../../../src/middleware/request-id.js';
 import { ErrorResponseSchema } from '../../../src/schemas/execute-response.js';
 import { KEEP_ALIVE_TIMEOUT_MS, requestTimeoutMs } from '../../../src/server.js';
 import { composeSchemaErrors } from '../../support/compose-schema.js';
-import { REPO_ROOT, readRepoFile, readYaml } from '../../support/deployment-files.js';
+import {
+  REPO_ROOT,
+  dockerfileEnv,
+  readRepoFile,
+  readYaml,
+} from '../../support/deployment-files.js';
 
 interface Service {
   image?: string;
@@ -80,6 +85,17 @@ describe('docker-compose.scale.yml', () => {
     expect(service(scale, 'redis').profiles).toEqual([]);
     expect(service(base, 'redis').healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(gateway.depends_on?.redis?.condition).toBe('service_healthy');
+  });
+
+  it('when every replica runs its full execution limit, then Piston can take all of it', () => {
+    const gateway = service(scale, 'gateway');
+    const replicas = gateway.deploy?.replicas ?? 1;
+    const perReplica = loadConfig(gateway.environment ?? {}).MAX_CONCURRENT_EXECUTIONS;
+    const pistonJobs = Number(
+      dockerfileEnv(readRepoFile('piston/Dockerfile')).PISTON_MAX_CONCURRENT_JOBS,
+    );
+
+    expect(replicas * perReplica).toBeLessThanOrEqual(pistonJobs);
   });
 
   it('when the proxy starts, then it waits for healthy gateways and mounts a config that exists', () => {
