@@ -31,21 +31,37 @@ function accessLog(port: number): unknown[] {
   return lines.map((line) => JSON.parse(line) as unknown);
 }
 
+/** Replaces one thing the config must contain; a config that has changed fails loudly. */
+function swap(text: string, pattern: RegExp | string, replacement: string): string {
+  if (!text.match(pattern)) throw new Error(`proxy/nginx.conf no longer has ${String(pattern)}`);
+  return text.replace(pattern, replacement);
+}
+
 /** The repository's nginx.conf with the replicas at these loopback ports, in a temporary prefix. */
 function nginxConfig(dir: string, listenPort: number, upstreamPorts: number[]): string {
-  const site = readRepoFile('proxy/nginx.conf')
-    .replace(/^resolver .*$/m, '')
-    .replace(/^(\s*)server gateway:\d+ resolve;$/m, (_line, indent: string) =>
-      upstreamPorts.map((port) => `${indent}server 127.0.0.1:${port};`).join('\n'),
-    )
-    .replace(/^(\s*)listen 8080;$/m, `$1listen 127.0.0.1:${listenPort};`)
-    // Opening /dev/stdout fails when it is a socket, as under a test runner; a file does the job.
-    .replace('access_log /dev/stdout ', `access_log ${join(dir, 'access.log')} `);
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .map((name) => `${name}_temp_path ${join(dir, name)};`)
-    .join('\n');
-  // One process that keeps the test's user, so it can write its temporary files in `dir`.
-  return `daemon off;\nmaster_process off;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'error.log')} warn;\nevents { worker_connections 256; }\nhttp {\naccess_log off;\n${temp}\n${site}\n}\n`;
+  const replicas = upstreamPorts.map((port) => `server 127.0.0.1:${port};`).join(' ');
+  let site = readRepoFile('proxy/nginx.conf');
+  site = swap(site, /^resolver .*$/m, '');
+  site = swap(site, /server gateway:\d+ resolve;/, replicas);
+  site = swap(site, 'listen 8080;', `listen 127.0.0.1:${listenPort};`);
+  // Opening /dev/stdout fails when it is a socket, as under a test runner; a file does the job.
+  site = swap(site, 'access_log /dev/stdout ', `access_log ${join(dir, 'access.log')} `);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+    (name) => `${name}_temp_path ${join(dir, name)};`,
+  );
+  return [
+    'daemon off;',
+    // One process that keeps the test's user, so it can write its temporary files in `dir`.
+    'master_process off;',
+    `pid ${join(dir, 'nginx.pid')};`,
+    `error_log ${join(dir, 'error.log')} warn;`,
+    'events { worker_connections 256; }',
+    'http {',
+    'access_log off;',
+    ...temp,
+    site,
+    '}',
+  ].join('\n');
 }
 
 async function startNginx(upstreamPorts: number[]): Promise<number> {
@@ -53,21 +69,11 @@ async function startNginx(upstreamPorts: number[]): Promise<number> {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, nginxConfig(dir, port, upstreamPorts));
-  const check = spawnSync('nginx', [
-    '-t',
-    '-q',
-    '-p',
-    dir,
-    '-e',
-    join(dir, 'error.log'),
-    '-c',
-    conf,
-  ]);
+  const args = ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf];
+  const check = spawnSync('nginx', ['-t', '-q', ...args]);
   expect(check.stderr.toString()).toBe('');
   expect(check.status).toBe(0);
-  const nginx = spawn('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf], {
-    stdio: 'ignore',
-  });
+  const nginx = spawn('nginx', args, { stdio: 'ignore' });
   accessLogs.set(port, join(dir, 'access.log'));
   stops.push(async () => {
     nginx.kill('SIGQUIT');
