@@ -127,6 +127,8 @@ describe('proxy/nginx.conf', () => {
       Number(/^(\d+)m$/.exec(directive('client_max_body_size'))?.[1]) * 2 ** 20;
 
     expect(bodyLimitBytes).toBeGreaterThan(defaults.BODY_LIMIT);
+    const bufferBytes = Number(/^(\d+)k$/.exec(directive('client_body_buffer_size'))?.[1]) * 1024;
+    expect(bufferBytes).toBeGreaterThanOrEqual(defaults.MAX_CODE_BYTES);
     expect(seconds(directive('proxy_read_timeout')) * 1000).toBeGreaterThan(
       requestTimeoutMs(defaults),
     );
