@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/free-port.js';
 
@@ -48,13 +50,23 @@ export async function startFakePistonProcess(
   return { url, process: child, stop: stopper(child) };
 }
 
-/** Starts the built gateway (`node dist/main.js`) against a Piston URL and waits until ready. */
+/** `npm start` as argv after `node`: the bench runs the gateway exactly as production does. */
+function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [node, ...args] = pkg.scripts.start.split(' ');
+  if (node !== 'node') throw new Error(`npm start is not a node command: ${pkg.scripts.start}`);
+  return args;
+}
+
+/** Starts the built gateway (as `npm start` does) against a Piston URL and waits until ready. */
 export async function startGatewayProcess(
   pistonUrl: string,
   env: Record<string, string> = {},
 ): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, startArguments(), {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
