@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { parseDocument, type Document } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
@@ -6,6 +7,7 @@ import { ERROR_STATUS } from '../../../src/errors.js';
 import { SAFE_REQUEST_ID } from '../../../src/middleware/request-id.js';
 import { ErrorResponseSchema } from '../../../src/schemas/execute-response.js';
 import { KEEP_ALIVE_TIMEOUT_MS, requestTimeoutMs } from '../../../src/server.js';
+import { useTestApps } from '../../support/build-test-app.js';
 import { composeSchemaErrors } from '../../support/compose-schema.js';
 import {
   REPO_ROOT,
@@ -37,6 +39,7 @@ const scale = document.toJS() as Compose;
 const base = readYaml('docker-compose.yml') as Compose;
 const nginx = readRepoFile('proxy/nginx.conf');
 const defaults = loadConfig({});
+const app = useTestApps();
 
 const service = (compose: Compose, name: string): Service => {
   const found = compose.services[name];
@@ -106,6 +109,16 @@ describe('docker-compose.scale.yml', () => {
     expect(readRepoFile('Dockerfile')).toMatch(/^HEALTHCHECK /m);
     expect(existsSync(new URL(mount[0] ?? 'missing', REPO_ROOT))).toBe(true);
     expect(mount[1]).toBe('/etc/nginx/conf.d/default.conf');
+  });
+
+  it('when the proxy is checked, then it asks a gateway route through nginx', async () => {
+    const probe = service(scale, 'proxy').healthcheck?.test ?? [];
+    const url = new URL(probe.at(-1) ?? 'missing:');
+    const t = await app();
+
+    expect(probe.slice(0, 2)).toEqual(['CMD', 'wget']);
+    expect(url.port).toBe(directive('listen'));
+    expect((await request(t.app).get(url.pathname)).status).toBe(200);
   });
 });
 
