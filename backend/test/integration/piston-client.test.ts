@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/errors.js';
 import {
@@ -183,13 +184,37 @@ describe('createPistonClient', () => {
     c.close();
   });
 
-  it('when the caller aborts, then the call stops with an aborted error', async () => {
+  it('when the signal is already aborted, then nothing is sent to Piston', async () => {
+    const calls = fake.executeCalls().length;
+
+    await expect(
+      client().execute(HELLO, { timeoutMs: 1000, signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(PistonCallAbortedError);
+    expect(fake.executeCalls().length).toBe(calls);
+  });
+
+  it('when calls end, answered or failed, then they leave no listener on the signal', async () => {
+    const controller = new AbortController();
+    const c = client();
+
+    await c.execute(HELLO, { timeoutMs: 1000, signal: controller.signal });
+    fake.behave('execute', { kind: 'status', status: 500, body: { message: 'boom' } });
+    await c.execute(HELLO, { timeoutMs: 1000, signal: controller.signal }).catch(() => undefined);
+
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    c.close();
+  });
+
+  it('when the caller aborts, then the call stops at once with an aborted error', async () => {
     fake.behave('execute', { kind: 'hang' });
     const controller = new AbortController();
+    const started = Date.now();
 
     const pending = client().execute(HELLO, { timeoutMs: 5000, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
 
     await expect(pending).rejects.toBeInstanceOf(PistonCallAbortedError);
+    // Well before the 5 s timeout: the connection was closed, not left to time out.
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
