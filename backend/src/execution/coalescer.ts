@@ -25,6 +25,8 @@ export function createCoalescer<T>(): Coalescer<T> {
 
   return {
     async run(key, work, signal) {
+      // Gone before it arrived: neither start work nor count as a waiter that never leaves.
+      if (signal?.aborted) throw goneError();
       let flight = flights.get(key);
       const shared = flight !== undefined;
       if (!flight) {
@@ -60,17 +62,16 @@ export function createCoalescer<T>(): Coalescer<T> {
   };
 }
 
+const goneError = () =>
+  new ClientGoneError('client went away while waiting for a shared execution');
+
 /** Rejects as soon as the caller's signal aborts, without waiting for the shared work. */
 function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
-      reject(new ClientGoneError('client went away while waiting for a shared execution'));
+      reject(goneError());
     };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

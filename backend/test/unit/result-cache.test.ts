@@ -108,6 +108,21 @@ describe('createCoalescer', () => {
     expect((await coalescer.run('k', () => Promise.resolve('again'))).shared).toBe(false);
   });
 
+  it('when a caller has already gone, then no work starts and the key stays free', async () => {
+    const coalescer = createCoalescer<string>();
+    let runs = 0;
+    const work = () => {
+      runs += 1;
+      return Promise.resolve('done');
+    };
+
+    await expect(coalescer.run('k', work, AbortSignal.abort())).rejects.toBeInstanceOf(
+      ClientGoneError,
+    );
+    expect(runs).toBe(0);
+    expect(await coalescer.run('k', work)).toEqual({ value: 'done', shared: false });
+  });
+
   it('when one caller leaves, then the others still get the result and the work is not cancelled', async () => {
     const coalescer = createCoalescer<string>();
     let workSignal!: AbortSignal;
