@@ -1,6 +1,36 @@
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 
+/** The parts of a Compose service the deployment tests read. */
+export interface ComposeService {
+  build?: string | { context: string };
+  image?: string;
+  command?: string[];
+  ports?: string[];
+  expose?: string[];
+  privileged?: boolean;
+  restart?: string;
+  profiles?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] };
+  deploy?: { replicas?: number };
+  environment?: Record<string, string>;
+  env_file?: { path: string; required: boolean }[];
+  depends_on?: Record<string, { condition: string }>;
+}
+
+export interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+/** One service of a parsed Compose file; a missing one fails the test that asked for it. */
+export function composeService(compose: ComposeFile, name: string): ComposeService {
+  const found = compose.services[name];
+  if (!found) throw new Error(`no service ${name}`);
+  return found;
+}
+
 /**
  * The packaged schema is written in the draft-04 style (`id` for identifiers, `$schema` ending in
  * "#"), which Ajv 8 rejects; drop those annotations, keep every constraint.

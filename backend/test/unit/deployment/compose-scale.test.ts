@@ -8,7 +8,11 @@ import { SAFE_REQUEST_ID } from '../../../src/middleware/request-id.js';
 import { ErrorResponseSchema } from '../../../src/schemas/execute-response.js';
 import { KEEP_ALIVE_TIMEOUT_MS, requestTimeoutMs } from '../../../src/server.js';
 import { useTestApps } from '../../support/build-test-app.js';
-import { composeSchemaErrors } from '../../support/compose-schema.js';
+import {
+  composeSchemaErrors,
+  composeService,
+  type ComposeFile,
+} from '../../support/compose-schema.js';
 import {
   REPO_ROOT,
   dockerfileEnv,
@@ -16,36 +20,17 @@ import {
   readYaml,
 } from '../../support/deployment-files.js';
 
-interface Service {
-  image?: string;
-  ports?: string[];
-  profiles?: string[];
-  volumes?: string[];
-  healthcheck?: { test: string[] };
-  deploy?: { replicas?: number };
-  environment?: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
-}
-interface Compose {
-  services: Record<string, Service>;
-}
-
 /** Compose's `!reset` tag (Compose 2.24+) replaces a value from the file below instead of merging. */
 const RESET_TAG = { tag: '!reset', collection: 'seq' as const, resolve: (seq: unknown) => seq };
 const document: Document = parseDocument(readRepoFile('docker-compose.scale.yml'), {
   customTags: [RESET_TAG],
 });
-const scale = document.toJS() as Compose;
-const base = readYaml('docker-compose.yml') as Compose;
+const scale = document.toJS() as ComposeFile;
+const base = readYaml('docker-compose.yml') as ComposeFile;
 const nginx = readRepoFile('proxy/nginx.conf');
 const defaults = loadConfig({});
 const app = useTestApps();
 
-const service = (compose: Compose, name: string): Service => {
-  const found = compose.services[name];
-  if (!found) throw new Error(`no service ${name}`);
-  return found;
-};
 const isReset = (path: string[]) =>
   (document.getIn(['services', ...path], true) as { tag?: string } | undefined)?.tag === '!reset';
 /** The value of a one-argument nginx directive, e.g. `listen 8080;` → "8080". */
@@ -66,18 +51,20 @@ describe('docker-compose.scale.yml', () => {
   });
 
   it('when layered on the main file, then gateway replicas publish no port and the proxy publishes 5000', () => {
-    const gateway = service(scale, 'gateway');
-    const proxy = service(scale, 'proxy');
+    const gateway = composeService(scale, 'gateway');
+    const proxy = composeService(scale, 'proxy');
 
     expect(isReset(['gateway', 'ports'])).toBe(true);
     expect(gateway.ports).toEqual([]);
     expect(gateway.deploy?.replicas).toBeGreaterThanOrEqual(2);
-    expect(proxy.ports).toEqual([`${service(base, 'gateway').ports?.[0]?.split(':')[0]}:8080`]);
+    expect(proxy.ports).toEqual([
+      `${composeService(base, 'gateway').ports?.[0]?.split(':')[0]}:8080`,
+    ]);
     expect(proxy.image).toMatch(/^nginx:1\.(2[89]|[3-9]\d)/); // `resolve` in upstreams: 1.27.3+
   });
 
   it('when the replicas start, then they share the Redis the file starts and trust the one proxy hop', () => {
-    const gateway = service(scale, 'gateway');
+    const gateway = composeService(scale, 'gateway');
     const env = gateway.environment ?? {};
 
     for (const key of Object.keys(env)) expect(CONFIG_KEYS).toContain(key);
@@ -85,13 +72,13 @@ describe('docker-compose.scale.yml', () => {
     expect(config.REDIS_URL).toBe('redis://redis:6379');
     expect(config.TRUST_PROXY).toBe(1);
     expect(isReset(['redis', 'profiles'])).toBe(true);
-    expect(service(scale, 'redis').profiles).toEqual([]);
-    expect(service(base, 'redis').healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(composeService(scale, 'redis').profiles).toEqual([]);
+    expect(composeService(base, 'redis').healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(gateway.depends_on?.redis?.condition).toBe('service_healthy');
   });
 
   it('when every replica runs its full execution limit, then Piston can take all of it', () => {
-    const gateway = service(scale, 'gateway');
+    const gateway = composeService(scale, 'gateway');
     const replicas = gateway.deploy?.replicas ?? 1;
     const perReplica = loadConfig(gateway.environment ?? {}).MAX_CONCURRENT_EXECUTIONS;
     const pistonJobs = Number(
@@ -102,7 +89,7 @@ describe('docker-compose.scale.yml', () => {
   });
 
   it('when the proxy starts, then it waits for healthy gateways and mounts a config that exists', () => {
-    const proxy = service(scale, 'proxy');
+    const proxy = composeService(scale, 'proxy');
     const mount = proxy.volumes?.[0]?.split(':') ?? [];
 
     expect(proxy.depends_on?.gateway?.condition).toBe('service_healthy');
@@ -112,7 +99,7 @@ describe('docker-compose.scale.yml', () => {
   });
 
   it('when the proxy is checked, then it asks a gateway route through nginx', async () => {
-    const probe = service(scale, 'proxy').healthcheck?.test ?? [];
+    const probe = composeService(scale, 'proxy').healthcheck?.test ?? [];
     const url = new URL(probe.at(-1) ?? 'missing:');
     const t = await app();
 

@@ -1,32 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS } from '../../../src/config.js';
-import { composeSchemaErrors } from '../../support/compose-schema.js';
+import {
+  composeSchemaErrors,
+  composeService,
+  type ComposeFile,
+} from '../../support/compose-schema.js';
 import { readRepoFile, readYaml } from '../../support/deployment-files.js';
 
-interface Service {
-  build?: string | { context: string };
-  command?: string[];
-  ports?: unknown[];
-  expose?: string[];
-  privileged?: boolean;
-  restart?: string;
-  volumes?: string[];
-  environment?: Record<string, string>;
-  env_file?: { path: string; required: boolean }[];
-  depends_on?: Record<string, { condition: string }>;
-}
-interface Compose {
-  services: Record<string, Service>;
-  volumes: Record<string, unknown>;
-}
-
-const compose = readYaml('docker-compose.yml') as Compose;
-
-const service = (name: string): Service => {
-  const found = compose.services[name];
-  if (!found) throw new Error(`no service ${name}`);
-  return found;
-};
+const compose = readYaml('docker-compose.yml') as ComposeFile;
+const service = (name: string) => composeService(compose, name);
 
 describe('docker-compose.yml', () => {
   it('when validated against the Compose Specification schema, then it is valid', async () => {
@@ -68,7 +50,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('when Redis is wanted, then an optional redis service runs under the redis profile only', () => {
-    const redis = service('redis') as Service & { image?: string; profiles?: string[] };
+    const redis = service('redis');
 
     expect(redis.profiles).toEqual(['redis']);
     expect(redis.image).toMatch(/^redis:\d/);
