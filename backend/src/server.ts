@@ -19,7 +19,9 @@ export interface RunningServer {
 }
 
 /** The longest a request may legitimately take: reading it, plus the longest execution. */
-export function requestTimeoutMs(config: Config): number {
+export function requestTimeoutMs(
+  config: Pick<Config, 'COMPILE_TIMEOUT_MS' | 'MAX_RUN_TIMEOUT_MS' | 'PISTON_TIMEOUT_MS'>,
+): number {
   return (
     HEADERS_TIMEOUT_MS +
     config.COMPILE_TIMEOUT_MS +
@@ -78,7 +80,7 @@ export async function startServer(
   const server = createServer(appPrototypeClasses(app), app);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = requestTimeoutMs(config as Config);
+  server.requestTimeout = requestTimeoutMs(config);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
