@@ -3,13 +3,16 @@ import type { AddressInfo, Socket } from 'node:net';
 import semver from 'semver';
 import { executionFixtures, loadFixture } from './fixtures.js';
 
-/** How the fake answers a route instead of behaving like Piston. */
-export type FakeBehaviour =
+/**
+ * How the fake answers a route instead of behaving like Piston (`reset` destroys the connection
+ * without answering). With `once`, only the next request misbehaves; then the route is normal.
+ */
+export type FakeBehaviour = (
   | { kind: 'status'; status: number; body: unknown }
   | { kind: 'garbage' }
   | { kind: 'hang' }
-  /** Destroys the connection without answering; `once` then goes back to answering normally. */
-  | { kind: 'reset'; once?: boolean };
+  | { kind: 'reset' }
+) & { once?: boolean };
 
 interface RuntimeEntry {
   language: string;
@@ -125,7 +128,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     if (!name) return sendJson(res, 404, { message: 'Not Found' });
     const behaviour = behaviours.get(name);
     if (behaviour) {
-      if (behaviour.kind === 'reset' && behaviour.once) behaviours.delete(name);
+      if (behaviour.once) behaviours.delete(name);
       return misbehave(behaviour, res);
     }
     switch (name) {
