@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/free-port.js';
+import { waitFor } from '../test/support/wait-for.js';
 
 export { freePort };
 
@@ -79,16 +80,15 @@ export async function startGatewayProcess(
     },
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/health/ready`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error('gateway did not become ready');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+      return fetch(`${url}/health/ready`).then(
+        (res) => res.ok,
+        () => false,
+      );
+    },
+    { timeoutMs: 15_000, intervalMs: 100, message: 'gateway did not become ready' },
+  );
   return { url, process: child, stop: stopper(child) };
 }

@@ -8,6 +8,7 @@ import { useTestServers } from '../support/build-test-app.js';
 import { readRepoFile } from '../support/deployment-files.js';
 import { exchange, postJson } from '../support/http-exchange.js';
 import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 
 // proxy/nginx.conf, the load balancer of docker-compose.scale.yml, run by a real nginx in front
 // of real gateway servers. Only Docker's DNS is replaced: the replicas are listed by address.
@@ -80,15 +81,13 @@ async function startNginx(upstreamPorts: number[]): Promise<number> {
     await new Promise((resolve) => nginx.once('exit', resolve));
     rmSync(dir, { recursive: true, force: true });
   });
-  for (let tries = 0; tries < 100; tries += 1) {
-    const ok = await exchange(port, { path: '/health', method: 'GET' }).then(
+  const answers = () =>
+    exchange(port, { path: '/health', method: 'GET' }).then(
       () => true,
       () => false,
     );
-    if (ok) return port;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('nginx did not start');
+  await waitFor(answers, { timeoutMs: 2000, intervalMs: 20, message: 'nginx did not start' });
+  return port;
 }
 
 const execute = (port: number, code: string, headers: Record<string, string> = {}) =>

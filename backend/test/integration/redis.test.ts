@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
 import { freePort } from '../support/free-port.js';
+import { waitFor } from '../support/wait-for.js';
 
 const REDIS_URL = process.env.REDIS_URL;
 const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
@@ -31,14 +32,6 @@ async function instance(redisUrl: string, prefix: string, env: Record<string, st
       .then((r) => /^gateway_redis_up 1$/m.test(r.text)),
   );
   return t;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 let n = 0;
