@@ -35,9 +35,25 @@ export interface ExecutionOutcome {
   cache: CacheStatus;
 }
 
-/** Runs validated requests on Piston: resolve the runtime, build the request, map the answer. */
+/** A validated request resolved into exactly what Piston would receive. */
+export interface PreparedExecution {
+  request: PistonExecuteRequest;
+  runtime: PistonRuntime;
+  /** What identical requests share (result cache, coalescing); absent for `"cache": false`. */
+  key?: string;
+}
+
+/**
+ * Runs validated requests on Piston: resolve the runtime and build the request (`prepare`), look
+ * for a finished result (`cached`), else execute (`run`). The steps are apart so that the route
+ * can put the execution rate limit between a cache hit and a real execution.
+ */
 export interface ExecutionService {
-  execute(body: ExecuteRequest, signal?: AbortSignal): Promise<ExecutionOutcome>;
+  prepare(body: ExecuteRequest): Promise<PreparedExecution>;
+  /** A finished result of an identical request; touches neither Piston nor the queue. */
+  cached(prepared: PreparedExecution): Promise<ExecuteResponse | undefined>;
+  /** Executes on Piston, or shares an identical execution already under way. */
+  run(prepared: PreparedExecution, signal?: AbortSignal): Promise<ExecutionOutcome>;
   resolve(language: string, version: string | undefined): Promise<ResolvedRuntime>;
 }
 
@@ -83,21 +99,26 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
 
   return {
     resolve,
-    async execute(body, signal) {
+    async prepare(body) {
       checkSizes(body, limits);
-      const runtime = await resolve(body.language, body.version);
-      const request = buildPistonRequest(body, runtime, limits);
-      if (body.cache === false) {
-        return { result: await runOnPiston(request, runtime.runtime, signal), cache: 'MISS' };
+      const resolved = await resolve(body.language, body.version);
+      const request = buildPistonRequest(body, resolved, limits);
+      const runtime = resolved.runtime;
+      return body.cache === false
+        ? { request, runtime }
+        : { request, runtime, key: resultCacheKey(request) };
+    },
+    async cached({ key }) {
+      return key === undefined ? undefined : resultCache?.get(key);
+    },
+    async run({ request, runtime, key }, signal) {
+      if (key === undefined) {
+        return { result: await runOnPiston(request, runtime, signal), cache: 'MISS' };
       }
-      const key = resultCacheKey(request);
-      // A hit touches neither Piston nor the execution queue.
-      const hit = await resultCache?.get(key);
-      if (hit) return { result: hit, cache: 'HIT' };
       const { value, shared } = await coalescer.run(
         key,
         async (sharedSignal) => {
-          const result = await runOnPiston(request, runtime.runtime, sharedSignal);
+          const result = await runOnPiston(request, runtime, sharedSignal);
           if (resultCache && isCacheable(result)) await resultCache.set(key, result);
           return result;
         },

@@ -1,48 +1,77 @@
-import { Router, type RequestHandler } from 'express';
-import type { ExecutionService } from '../execution/execution-service.js';
+import { Router, type RequestHandler, type Response } from 'express';
+import type {
+  CacheStatus,
+  ExecutionService,
+  PreparedExecution,
+} from '../execution/execution-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { requireJson } from '../middleware/require-json.js';
 import { validate } from '../middleware/validate.js';
+import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 
 export interface ExecuteRouterDeps {
   execution: ExecutionService;
-  /** Per-client limit on executions, applied before the body is read. */
+  /** Per-client limit on executions; answers from the result cache do not count. */
   limiter: RequestHandler;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   metrics: Metrics;
 }
 
-/** `POST /api/execute`: validate, run on Piston, answer with the mapped result. */
+/** What the cache-lookup step hands to the execution step of the same request. */
+interface Pending {
+  prepared: PreparedExecution;
+  started: bigint;
+}
+
+/**
+ * `POST /api/execute`: validate, answer from the result cache when it can, else count the
+ * execution against the client's limit, run it on Piston and answer with the mapped result.
+ */
 export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
   const router = Router();
   const validateExecute = validate({ body: ExecuteRequestSchema });
+  const pending = new WeakMap<Response, Pending>();
+
+  function answer(res: Response, result: ExecuteResponse, cache: CacheStatus, started: bigint) {
+    const labels = { language: result.language, status: result.status };
+    deps.metrics.executions.inc(labels);
+    deps.metrics.executionDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    deps.metrics.resultCache.inc({ result: cache.toLowerCase() });
+    res.setHeader('X-Cache', cache);
+    res.json(result);
+  }
 
   router.post(
     '/',
-    deps.limiter,
     requireJson(),
     jsonBody({ limit: deps.bodyLimit }),
     validateExecute,
-    async (_req, res) => {
-      // Stop the upstream call if the client goes away before the answer is ready.
+    async function serveFromCache(_req, res, next) {
+      const started = process.hrtime.bigint();
+      const prepared = await deps.execution.prepare(validateExecute.body(res));
+      const hit = await deps.execution.cached(prepared);
+      if (hit) {
+        answer(res, hit, 'HIT', started);
+        return;
+      }
+      pending.set(res, { prepared, started });
+      next();
+    },
+    deps.limiter,
+    async function execute(_req, res) {
+      const { prepared, started } = pending.get(res) as Pending;
+      // Stop the upstream call if the client goes away before the answer is ready, including
+      // while the steps above were waiting (then nothing is started at all).
       const controller = new AbortController();
+      if (res.closed) controller.abort();
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
       });
-      const started = process.hrtime.bigint();
-      const outcome = await deps.execution.execute(validateExecute.body(res), controller.signal);
-      const labels = { language: outcome.result.language, status: outcome.result.status };
-      deps.metrics.executions.inc(labels);
-      deps.metrics.executionDuration.observe(
-        labels,
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
-      deps.metrics.resultCache.inc({ result: outcome.cache.toLowerCase() });
-      res.setHeader('X-Cache', outcome.cache);
-      res.json(outcome.result);
+      const outcome = await deps.execution.run(prepared, controller.signal);
+      answer(res, outcome.result, outcome.cache, started);
     },
   );
 

@@ -14,14 +14,14 @@ const hello = { language: 'python', code: 'print("Hello, World!")' };
 
 describe('GET /metrics', () => {
   it('when executions, refusals and cache hits happened, then the counters say so', async () => {
-    const t = await app({ RESULT_CACHE_TTL_MS: '60000', EXECUTE_RATE_LIMIT_MAX: '3' });
+    const t = await app({ RESULT_CACHE_TTL_MS: '60000', EXECUTE_RATE_LIMIT_MAX: '2' });
     await t.runtimes.refresh();
     await request(t.app).post('/api/execute').send(hello);
     await request(t.app).post('/api/execute').send(hello);
     await request(t.app)
       .post('/api/execute')
       .send({ language: 'python', code: 'print("before")\nraise ValueError("boom")' });
-    await request(t.app).post('/api/execute').send(hello);
+    await request(t.app).post('/api/execute').send({ language: 'python', code: 'print(3)' });
     await request(t.app).get('/nope');
 
     const res = await request(t.app).get('/metrics');

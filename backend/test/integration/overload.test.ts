@@ -80,6 +80,28 @@ describe('POST /api/execute under overload', () => {
     expect(after.body.executions).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
+  it('when a client disconnects while its runtime is being resolved, then nothing reaches Piston', async () => {
+    // No runtimes cached yet: the request waits for GET /runtimes, which the fake delays.
+    const t = await app({}, { delayMs: 300 });
+    const { port } = await serve(t);
+
+    const abandoned = httpRequest({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/api/execute',
+      headers: { 'content-type': 'application/json' },
+    });
+    abandoned.on('error', () => undefined);
+    abandoned.end(JSON.stringify(program()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    abandoned.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+
+    expect(t.fake.requests.some((r) => r.path.endsWith('/runtimes'))).toBe(true);
+    expect(t.fake.executeCalls()).toHaveLength(0);
+  });
+
   it('when a client disconnects while queued, then its request never reaches Piston', async () => {
     const t = await app({ MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '4' }, { delayMs: 300 });
     await t.runtimes.refresh();

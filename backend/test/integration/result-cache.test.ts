@@ -50,6 +50,35 @@ describe('result cache', () => {
     expect((await busy).status).toBe(200);
   });
 
+  it('when a client has used its execution limit, then HITs are still answered and do not count', async () => {
+    t = await app({ RESULT_CACHE_TTL_MS: '60000', EXECUTE_RATE_LIMIT_MAX: '1' });
+    const miss = await request(t.app).post('/api/execute').send(hello);
+
+    const hits = await Promise.all(
+      [1, 2, 3].map(() => request(t!.app).post('/api/execute').send(hello)),
+    );
+    const usage = await request(t.app).get('/api/usage');
+    const other = await request(t.app)
+      .post('/api/execute')
+      .send({ language: 'python', code: 'print(2)' });
+
+    expect(miss.headers.ratelimit).toContain('"execute"; r=0');
+    expect(hits.map((r) => [r.status, r.headers['x-cache']])).toEqual([
+      [200, 'HIT'],
+      [200, 'HIT'],
+      [200, 'HIT'],
+    ]);
+    // A HIT carries only the /api policy: the execution counter was not touched.
+    expect(hits.every((r) => !(r.headers.ratelimit ?? '').includes('"execute"'))).toBe(true);
+    expect(usage.body.limits.find((l: { name: string }) => l.name === 'execute')).toMatchObject({
+      limit: 1,
+      remaining: 0,
+    });
+    expect(other.status).toBe(429);
+    expect(other.body.code).toBe('rate_limited');
+    expect(t.fake.executeCalls()).toHaveLength(1);
+  });
+
   it('when Piston fails, then nothing is cached and the next request executes again', async () => {
     t = await app({ RESULT_CACHE_TTL_MS: '60000' });
     t.fake.behave('execute', { kind: 'status', status: 500, body: {} });
