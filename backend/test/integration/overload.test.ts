@@ -9,6 +9,21 @@ const { app, serve } = useTestServers();
 let counter = 0;
 const program = () => ({ language: 'python', code: `print(${++counter})` });
 
+/** Sends an execution over a raw connection and closes it after `afterMs`, before any answer. */
+async function abandonExecution(port: number, body: object, afterMs: number): Promise<void> {
+  const abandoned = httpRequest({
+    port,
+    host: '127.0.0.1',
+    method: 'POST',
+    path: '/api/execute',
+    headers: { 'content-type': 'application/json' },
+  });
+  abandoned.on('error', () => undefined);
+  abandoned.end(JSON.stringify(body));
+  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  abandoned.destroy();
+}
+
 describe('POST /api/execute under overload', () => {
   it('when the slots and the queue are full, then the next request is a fast 503 overloaded', async () => {
     const t = await app(
@@ -85,17 +100,7 @@ describe('POST /api/execute under overload', () => {
     const t = await app({}, { delayMs: 300 });
     const { port } = await serve(t);
 
-    const abandoned = httpRequest({
-      port,
-      host: '127.0.0.1',
-      method: 'POST',
-      path: '/api/execute',
-      headers: { 'content-type': 'application/json' },
-    });
-    abandoned.on('error', () => undefined);
-    abandoned.end(JSON.stringify(program()));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    abandoned.destroy();
+    await abandonExecution(port, program(), 100);
     await new Promise((resolve) => setTimeout(resolve, 700));
 
     expect(t.fake.requests.some((r) => r.path.endsWith('/runtimes'))).toBe(true);
@@ -113,17 +118,7 @@ describe('POST /api/execute under overload', () => {
       .send(program())
       .then((r) => r);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const abandoned = httpRequest({
-      port,
-      host: '127.0.0.1',
-      method: 'POST',
-      path: '/api/execute',
-      headers: { 'content-type': 'application/json' },
-    });
-    abandoned.on('error', () => undefined);
-    abandoned.end(JSON.stringify({ language: 'python', code: 'print("abandoned")' }));
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    abandoned.destroy();
+    await abandonExecution(port, { language: 'python', code: 'print("abandoned")' }, 80);
     await first;
     await new Promise((resolve) => setTimeout(resolve, 400));
 
