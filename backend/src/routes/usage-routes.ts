@@ -12,14 +12,15 @@ export interface UsageLimiter {
 }
 
 /**
- * `GET /api/usage`: who the gateway thinks the caller is (an API key's name or an IP) and, for
- * each limit, how much is left and when it resets. Reading it does not use up executions.
+ * `GET /api/usage`: who the gateway thinks the caller is (an API key's name, or the address its
+ * limits are counted under: plain IPv4, or the IPv6 /56 network) and, for each limit, how much
+ * is left and when it resets. Reading it does not use up executions.
  */
 export function createUsageRouter(deps: { limiters: UsageLimiter[]; now?: () => number }): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
 
-  router.get('/', async (req, res) => {
+  router.get('/', async (_req, res) => {
     const apiKey = getApiKey(res);
     const key = getClientKey(res);
     const limits = await Promise.all(
@@ -38,7 +39,7 @@ export function createUsageRouter(deps: { limiters: UsageLimiter[]; now?: () => 
     );
     res.setHeader('Cache-Control', 'no-store');
     res.json({
-      identity: apiKey ? { type: 'api_key', name: apiKey.name } : { type: 'ip', address: req.ip },
+      identity: apiKey ? { type: 'api_key', name: apiKey.name } : { type: 'ip', address: key },
       limits,
     });
   });

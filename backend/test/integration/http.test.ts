@@ -232,4 +232,15 @@ describe('client address behind proxies', () => {
 
     expect(sameNetwork.status).toBe(429);
   });
+
+  it('when a client asks for its usage, then it sees the address its limits are counted under', async () => {
+    const { app: gateway } = await app({ TRUST_PROXY: '1' });
+
+    const v6 = await request(gateway).get('/api/usage').set('X-Forwarded-For', '2001:db8:1:1::1');
+    const v4 = await request(gateway).get('/api/usage');
+
+    expect(v6.body.identity).toEqual({ type: 'ip', address: '2001:db8:1::/56' });
+    // supertest connects over IPv4 to a dual-stack server: ::ffff:127.0.0.1, shown as IPv4.
+    expect(v4.body.identity).toEqual({ type: 'ip', address: '127.0.0.1' });
+  });
 });
