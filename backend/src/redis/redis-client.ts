@@ -4,23 +4,38 @@ import type { Logger } from 'pino';
 /** How long one Redis command may take before the gateway carries on without it. */
 const COMMAND_TIMEOUT_MS = 500;
 
-/** Tells the operator once per outage (not once per request) that Redis is unreachable. */
+/**
+ * Tells the operator once per episode (not once per request) that shared state is not working:
+ * Redis unreachable, or Redis full (it refuses writes at its `maxmemory` under the `noeviction`
+ * policy, so no counter can count). The first call that works again ends the episode.
+ */
 export interface RedisHealth {
-  /** Records a failed Redis call; logs only the first failure of an outage. */
+  /** Records a failed Redis call; logs only the first failure of an episode. */
   failed(error: unknown, what: string): void;
+  /**
+   * Records a Redis call that worked; ends an episode of failures, saying so once. A full Redis
+   * still answers reads, so only a write ends that episode.
+   */
+  succeeded(call: 'read' | 'write'): void;
   up(): boolean;
   /** Failed calls so far, for metrics. */
   errorCount(): number;
 }
 
+type Trouble = 'none' | 'unreachable' | 'full';
+
+/** Redis's answer to a write it refuses because memory is at `maxmemory` (noeviction). */
+const isOutOfMemory = (error: unknown) => error instanceof Error && error.message.startsWith('OOM');
+
 /**
  * Connects to Redis for shared state. Commands fail fast while disconnected (no offline queue,
  * a short timeout), so a Redis outage costs a request nothing but the shared state: the callers
- * fail open. ioredis reconnects by itself with backoff.
+ * fail open. ioredis reconnects by itself with backoff. On the first connection it warns when
+ * Redis is set up to refuse writes once full, which would turn the rate limits off.
  */
 export function createRedis(
   url: string,
-  logger: Pick<Logger, 'warn' | 'info'>,
+  logger: Pick<Logger, 'warn' | 'info' | 'error'>,
 ): { redis: Redis; health: RedisHealth } {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
@@ -29,28 +44,63 @@ export function createRedis(
     connectTimeout: 2_000,
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2_000),
   });
-  let outage = false;
+  let trouble: Trouble = 'none';
   let errors = 0;
   const health: RedisHealth = {
     failed(error, what) {
       errors += 1;
-      if (outage) return;
-      outage = true;
-      logger.warn(
-        { err: error },
-        `Redis unavailable (${what}): serving without shared rate limits and result cache until it returns`,
-      );
+      const kind = isOutOfMemory(error) ? 'full' : 'unreachable';
+      if (trouble === kind) return;
+      trouble = kind;
+      if (kind === 'full') {
+        logger.error(
+          { err: error },
+          `Redis is full (${what}): at its maxmemory it refuses writes, so rate limits are not enforced and results are not cached; set maxmemory-policy allkeys-lru`,
+        );
+      } else {
+        logger.warn(
+          { err: error },
+          `Redis unavailable (${what}): serving without shared rate limits and result cache until it returns`,
+        );
+      }
+    },
+    succeeded(call) {
+      if (trouble === 'none' || (trouble === 'full' && call === 'read')) return;
+      trouble = 'none';
+      logger.info('Redis is back: shared rate limits and result cache restored');
     },
     up: () => redis.status === 'ready',
     errorCount: () => errors,
   };
   redis.on('ready', () => {
-    if (outage) logger.info('Redis is back: shared rate limits and result cache restored');
-    outage = false;
+    if (trouble === 'unreachable') health.succeeded('read');
+  });
+  redis.once('ready', () => {
+    void warnIfWritesCanBeRefused(redis, logger);
   });
   // Connection errors are reported through failed calls; without a listener ioredis would throw.
   redis.on('error', (error) => {
-    if (!outage) health.failed(error, 'connection');
+    if (trouble !== 'unreachable') health.failed(error, 'connection');
   });
   return { redis, health };
+}
+
+/**
+ * A Redis with a `maxmemory` and the `noeviction` policy refuses every write once full: the
+ * rate-limit counters stop counting and the limits fail open. Managed Redis services often
+ * forbid CONFIG; then there is nothing to check.
+ */
+async function warnIfWritesCanBeRefused(redis: Redis, logger: Pick<Logger, 'warn'>) {
+  try {
+    const [, policy] = await redis.config('GET', 'maxmemory-policy');
+    const [, maxmemory] = await redis.config('GET', 'maxmemory');
+    if (policy === 'noeviction' && Number(maxmemory) > 0) {
+      logger.warn(
+        { maxmemory: Number(maxmemory), policy },
+        'Redis refuses writes once it reaches maxmemory (noeviction): rate limits would stop being enforced; set maxmemory-policy allkeys-lru',
+      );
+    }
+  } catch {
+    // CONFIG disabled or not allowed for this user.
+  }
 }

@@ -32,19 +32,19 @@ export class ResilientRedisStore implements Store {
   }
 
   async get(key: string) {
-    return this.guard('rate limit read', () => this.inner.get(key));
+    return this.guard('rate limit read', 'read', () => this.inner.get(key));
   }
 
   async increment(key: string): Promise<IncrementResponse> {
-    return this.guard('rate limit increment', () => this.inner.increment(key));
+    return this.guard('rate limit increment', 'write', () => this.inner.increment(key));
   }
 
   async decrement(key: string): Promise<void> {
-    await this.guard('rate limit decrement', () => this.inner.decrement(key));
+    await this.guard('rate limit decrement', 'write', () => this.inner.decrement(key));
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.guard('rate limit reset', () => this.inner.resetKey(key));
+    await this.guard('rate limit reset', 'write', () => this.inner.resetKey(key));
   }
 
   private load(): Promise<void> {
@@ -55,7 +55,7 @@ export class ResilientRedisStore implements Store {
     return loading;
   }
 
-  private async guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private async guard<T>(what: string, kind: 'read' | 'write', call: () => Promise<T>): Promise<T> {
     try {
       await (this.ready ?? this.load());
     } catch {
@@ -66,7 +66,9 @@ export class ResilientRedisStore implements Store {
       });
     }
     try {
-      return await call();
+      const result = await call();
+      this.health.succeeded(kind);
+      return result;
     } catch (error) {
       this.health.failed(error, what);
       throw error;

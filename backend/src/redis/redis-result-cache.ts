@@ -26,6 +26,7 @@ export function createRedisResultCache(options: {
       let text: string | null;
       try {
         text = await redis.get(`${prefix}${key}`);
+        health.succeeded('read');
       } catch (error) {
         health.failed(error, 'result cache read');
         return undefined;
@@ -46,6 +47,7 @@ export function createRedisResultCache(options: {
       if (text.length > options.maxBytes) return;
       try {
         await redis.set(`${prefix}${key}`, text, 'PX', options.ttlMs);
+        health.succeeded('write');
       } catch (error) {
         health.failed(error, 'result cache write');
       }

@@ -107,16 +107,82 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
     server = undefined;
   });
 
-  async function startRedis(port: number): Promise<void> {
+  /** A Redis of the test's own, which it may kill or fill. */
+  async function startRedis(port: number, settings: string[] = []): Promise<void> {
     server = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...settings,
+      ],
+      { stdio: 'ignore' },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
+
+  it('when Redis stalls without dropping the connection, then the stall and its end are logged once', async () => {
+    const port = await freePort();
+    await startRedis(port, ['--enable-debug-command', 'yes']);
+    const t = await instance(`redis://127.0.0.1:${port}`, 'stall:', {
+      RESULT_CACHE_TTL_MS: '60000',
+    });
+    const direct = new Redis(`redis://127.0.0.1:${port}`);
+    // Longer than the gateway's 500 ms command timeout; the connection stays open.
+    const stall = direct.call('DEBUG', 'SLEEP', '1.5');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const during = await Promise.all(
+      [1, 2].map(() => request(t.app).post('/api/execute').send(program())),
+    );
+    await stall;
+    const after = await request(t.app).post('/api/execute').send(program());
+    direct.disconnect();
+
+    expect(during.map((r) => r.status)).toEqual([200, 200]);
+    expect(t.logs.filter((line) => line.includes('Redis unavailable'))).toHaveLength(1);
+    expect(after.headers.ratelimit).toContain('"execute"');
+    expect(t.logs.filter((line) => line.includes('Redis is back'))).toHaveLength(1);
+  }, 20_000);
+
+  it('when Redis is full and refuses writes, then executions go on and the log says why, once', async () => {
+    const port = await freePort();
+    await startRedis(port, ['--maxmemory', '4mb', '--maxmemory-policy', 'noeviction']);
+    const t = await instance(`redis://127.0.0.1:${port}`, 'full:', {
+      RESULT_CACHE_TTL_MS: '60000',
+      EXECUTE_RATE_LIMIT_MAX: '2',
+    });
+    // Warned at start-up, before anything went wrong.
+    await waitFor(() => Promise.resolve(t.logs.some((line) => line.includes('(noeviction)'))));
+    const direct = new Redis(`redis://127.0.0.1:${port}`);
+    // One script may pass maxmemory; every write after it is refused with OOM.
+    await direct.eval(
+      "for i = 1, 60000 do redis.call('set', 'filler:' .. i, string.rep('x', 100)) end",
+      0,
+    );
+
+    const during = await Promise.all(
+      [1, 2, 3].map(() => request(t.app).post('/api/execute').send(program())),
+    );
+    const metricsDuring = (await request(t.app).get('/metrics')).text;
+    await direct.flushall();
+    const after = await request(t.app).post('/api/execute').send(program());
+    direct.disconnect();
+
+    // Fail open: three executions against a limit of two, none counted.
+    expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(metricsDuring).toMatch(/^gateway_redis_errors_total [1-9]/m);
+    expect(t.logs.filter((line) => line.includes('Redis is full'))).toHaveLength(1);
+    expect(t.logs.some((line) => line.includes('Redis unavailable'))).toBe(false);
+    expect(after.headers.ratelimit).toContain('"execute"');
+    expect(t.logs.some((line) => line.includes('Redis is back'))).toBe(true);
+  }, 20_000);
 
   it('when Redis dies mid-test, then executions keep working, and sharing resumes when it returns', async () => {
     const port = await freePort();
