@@ -72,8 +72,9 @@ export function createRedis(
     up: () => redis.status === 'ready',
     errorCount: () => errors,
   };
+  // A (re)connection ends an outage; a full Redis stays full until a write succeeds.
   redis.on('ready', () => {
-    if (trouble === 'unreachable') health.succeeded('read');
+    health.succeeded('read');
   });
   redis.once('ready', () => {
     void warnIfWritesCanBeRefused(redis, logger);
