@@ -66,9 +66,13 @@ export function toAppError(error: unknown): AppError {
       return new BadRequestError('invalid_json', 'The request body is not valid JSON');
     case 'entity.too.large':
       return new BadRequestError('payload_too_large', 'The request body is too large');
-    case 'encoding.unsupported':
     case 'charset.unsupported':
       return new BadRequestError('unsupported_media_type', 'Send the JSON body as UTF-8');
+    case 'encoding.unsupported':
+      return new BadRequestError(
+        'unsupported_media_type',
+        'Send the body uncompressed or with Content-Encoding gzip, deflate or br',
+      );
     default:
       break;
   }

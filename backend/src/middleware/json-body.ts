@@ -5,8 +5,6 @@ import { isJsonRequest } from './require-json.js';
 
 /** The content types nearly every client sends; anything else goes through body-parser. */
 const PLAIN_JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
-/** JSON whitespace, as body-parser's strict mode skips it before the first character. */
-const LEADING_WHITESPACE = /^[ \t\n\r]*/;
 
 /** An error shaped like body-parser's, so the error handler maps both the same way. */
 function bodyError(
@@ -17,8 +15,8 @@ function bodyError(
 }
 
 /**
- * Reads a JSON request body into `req.body` with body-parser's semantics (size limit, strict
- * mode: an object or an array, an empty body is `{}`, a UTF-8 BOM is ignored).
+ * Reads a JSON request body into `req.body` with body-parser's semantics (size limit, any JSON
+ * value, an empty body is `{}`, a UTF-8 BOM is ignored).
  *
  * Plain UTF-8 bodies, which is almost every request, are read here directly: measured, body-
  * parser's general machinery (content negotiation, iconv decoding, raw-body's stream handling)
@@ -30,7 +28,9 @@ function bodyError(
  */
 export function jsonBody(options: { limit: number }): RequestHandler {
   const { limit } = options;
-  const bodyParser: RequestHandler = express.json({ limit, type: isJsonRequest });
+  // Not strict: `null` or `"x"` is valid JSON, just not a valid request, and validation says so
+  // ("expected object, received null") instead of calling it malformed.
+  const bodyParser: RequestHandler = express.json({ limit, type: isJsonRequest, strict: false });
   return function jsonBodyMiddleware(req, res, next) {
     const type = req.headers['content-type']?.toLowerCase();
     if (req.headers['content-encoding'] !== undefined || !type || !PLAIN_JSON_TYPES.has(type)) {
@@ -60,7 +60,7 @@ export function jsonBody(options: { limit: number }): RequestHandler {
     function onEnd() {
       stop();
       try {
-        req.body = parseStrict(Buffer.concat(chunks, size).toString('utf8'));
+        req.body = parseJson(Buffer.concat(chunks, size).toString('utf8'));
       } catch {
         next(bodyError('entity.parse.failed', 400));
         return;
@@ -90,11 +90,8 @@ function failAfterDraining(req: IncomingMessage, next: NextFunction, error: Erro
   });
 }
 
-/** body-parser's strict JSON: an object or an array; an empty body is `{}`. */
-function parseStrict(text: string): unknown {
+/** Like body-parser's `strict: false`: any JSON value; an empty body is `{}`. */
+function parseJson(text: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.length === 0) return {};
-  const first = body[LEADING_WHITESPACE.exec(body)?.[0].length ?? 0];
-  if (first !== '{' && first !== '[') throw new SyntaxError('not an object or array');
-  return JSON.parse(body) as unknown;
+  return body.length === 0 ? {} : (JSON.parse(body) as unknown);
 }

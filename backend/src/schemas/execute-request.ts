@@ -31,9 +31,11 @@ export const ExecuteRequestSchema = z
     stdin: z.string().default(''),
     args: z.array(z.string().max(MAX_ARG_LENGTH)).max(MAX_ARGS).default([]),
     cache: z.boolean().optional(),
+    // Any whole number: one past the safe-integer range is still clamped to MAX_RUN_TIMEOUT_MS
+    // like any other too-large timeout (zod's `.int()` would call 1e20 "not a whole number").
     timeout: z
       .number()
-      .int('must be a whole number of milliseconds')
+      .refine(Number.isInteger, 'must be a whole number of milliseconds')
       .positive('must be a positive number of milliseconds')
       .optional(),
   })

@@ -44,15 +44,29 @@ describe('JSON request bodies', () => {
     expect(res.status).toBe(200);
   });
 
-  it.each(['application/json', 'application/merge-patch+json'])(
-    'when the JSON is a bare string (%s), then it is a 400 invalid_json',
-    async (type) => {
-      const res = await post(type, '  "print(1)"');
+  it.each([
+    ['application/json', '  "print(1)"', 'string'],
+    ['application/json', 'null', 'null'],
+    ['application/merge-patch+json', '  "print(1)"', 'string'],
+  ])(
+    'when the JSON is not an object (%s, %s), then it is a 400 invalid_request, not invalid_json',
+    async (type, body, received) => {
+      const res = await post(type, body);
 
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('invalid_json');
+      expect(res.body.code).toBe('invalid_request');
+      expect(res.body.details).toEqual([
+        { field: 'body', message: expect.stringContaining(`received ${received}`) },
+      ]);
     },
   );
+
+  it('when the body is not JSON at all, then it is a 400 invalid_json', async () => {
+    const res = await post('application/json', '{"language":');
+
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_json');
+  });
 
   it('when the body is empty, then it is a 400 naming the missing fields', async () => {
     const res = await post('application/json', '');
@@ -66,6 +80,16 @@ describe('JSON request bodies', () => {
 
     expect(res.status).toBe(415);
     expect(res.body.code).toBe('unsupported_media_type');
+  });
+
+  it('when the Content-Encoding is not one the gateway inflates, then it is a 415 that names the ones it does', async () => {
+    const res = await post('application/json', hello, { 'Content-Encoding': 'compress' });
+
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({
+      code: 'unsupported_media_type',
+      error: expect.stringContaining('gzip'),
+    });
   });
 
   it('when Content-Length declares more than BODY_LIMIT, then it is a 413', async () => {

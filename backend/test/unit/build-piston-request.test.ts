@@ -132,6 +132,7 @@ describe('runTimeoutFor', () => {
 
   it('when the timeout is above the maximum, then it is clamped', () => {
     expect(runTimeoutFor(body({ code: '', timeout: 60_000 }), LIMITS)).toBe(5000);
+    expect(runTimeoutFor(body({ code: '', timeout: 1e20 }), LIMITS)).toBe(5000);
   });
 
   it('when the timeout is within bounds, then it is kept', () => {

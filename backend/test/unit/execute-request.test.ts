@@ -17,6 +17,10 @@ describe('ExecuteRequestSchema', () => {
     });
   });
 
+  it('when the timeout is a whole number past the safe-integer range, then it is accepted (and clamped later)', () => {
+    expect(parse({ language: 'python', code: 'x', timeout: 1e20 }).data?.timeout).toBe(1e20);
+  });
+
   it.each([
     [{ language: 'python' }, 'code'],
     [{ language: 'python', code: 'x', files: [{ content: 'x' }] }, 'code'],
