@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { ApiKey } from './auth/api-keys.js';
+import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
@@ -74,7 +74,9 @@ export function createApp(deps: AppDeps): Express {
   const apiLimiter = createRateLimit({
     name: 'api',
     windowMs: config.RATE_LIMIT_WINDOW_MS,
-    limit: config.RATE_LIMIT_MAX,
+    limit: deps.apiKeys?.length
+      ? (res) => apiRequestLimit(getApiKey(res)?.limit, config)
+      : config.RATE_LIMIT_MAX,
     logger,
     ...store('api'),
   });
@@ -94,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
           name: 'api',
           handler: apiLimiter,
           windowMs: config.RATE_LIMIT_WINDOW_MS,
-          limit: () => config.RATE_LIMIT_MAX,
+          limit: (keyLimit) => apiRequestLimit(keyLimit, config),
         },
         {
           name: 'execute',

@@ -10,6 +10,21 @@ export const ApiKeySchema = z.strictObject({
 });
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
+/**
+ * How many `/api` requests of any kind a caller may make per `RATE_LIMIT_WINDOW_MS`: the anonymous
+ * limit, scaled for an API key by how many more executions the key may run than an anonymous
+ * client (never below the anonymous limit). Without the scaling a key allowed 1,000 executions
+ * would still be stopped after `RATE_LIMIT_MAX` requests.
+ */
+export function apiRequestLimit(
+  keyLimit: number | undefined,
+  limits: { RATE_LIMIT_MAX: number; EXECUTE_RATE_LIMIT_MAX: number },
+): number {
+  const anonymous = limits.RATE_LIMIT_MAX;
+  if (keyLimit === undefined) return anonymous;
+  return Math.max(anonymous, Math.ceil((anonymous * keyLimit) / limits.EXECUTE_RATE_LIMIT_MAX));
+}
+
 const ApiKeyListSchema = z.array(ApiKeySchema).superRefine((keys, ctx) => {
   const names = new Set<string>();
   const secrets = new Set<string>();

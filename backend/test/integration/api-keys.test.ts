@@ -29,6 +29,26 @@ describe('API keys', () => {
     expect(anonymous).toEqual([200, 429]);
   });
 
+  it('when a key may run more executions than the /api limit allows anonymous requests, then the /api limit scales with it', async () => {
+    // Anonymous: 2 requests and 1 execution per window. acme may run 3 executions, so its /api
+    // limit is 2 * 3 / 1 = 6: the third execution is not stopped by the /api limit.
+    const { app: gateway } = await app({ RATE_LIMIT_MAX: '2' });
+
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) {
+      statuses.push((await run(gateway, { 'X-API-Key': ACME })).status);
+    }
+    const usage = await request(gateway).get('/api/usage').set('X-API-Key', ACME);
+    const anonymous = await request(gateway).get('/api/usage');
+
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(usage.body.limits.find((l: { name: string }) => l.name === 'api')).toMatchObject({
+      limit: 6,
+      remaining: 1,
+    });
+    expect(anonymous.body.limits.find((l: { name: string }) => l.name === 'api').limit).toBe(2);
+  });
+
   it('when keys are sent as X-API-Key or Bearer, then both count against the same key', async () => {
     const { app: gateway } = await app();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyLookup, loadApiKeys } from '../../src/auth/api-keys.js';
+import { apiRequestLimit, createKeyLookup, loadApiKeys } from '../../src/auth/api-keys.js';
 
 const KEY_A = 'a'.repeat(32);
 const KEY_B = 'b'.repeat(32);
@@ -58,5 +58,22 @@ describe('createKeyLookup', () => {
     expect(lookup(KEY_B)?.name).toBe('beta');
     expect(lookup(`${KEY_A}x`)).toBeUndefined();
     expect(lookup('')).toBeUndefined();
+  });
+});
+
+describe('apiRequestLimit', () => {
+  const limits = { RATE_LIMIT_MAX: 100, EXECUTE_RATE_LIMIT_MAX: 20 };
+
+  it('when there is no key, then it is the anonymous limit', () => {
+    expect(apiRequestLimit(undefined, limits)).toBe(100);
+  });
+
+  it('when a key may run more executions, then the limit grows in the same proportion', () => {
+    expect(apiRequestLimit(1000, limits)).toBe(5000);
+    expect(apiRequestLimit(21, limits)).toBe(105);
+  });
+
+  it('when a key may run fewer executions, then the anonymous limit still applies', () => {
+    expect(apiRequestLimit(5, limits)).toBe(100);
   });
 });
