@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
-import type { RedisHealth } from '../redis/redis-client.js';
+import { REDIS_STATES, type RedisHealth } from '../redis/redis-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 
 export interface MetricsOptions {
@@ -69,6 +69,16 @@ export function createMetrics(options: MetricsOptions): Metrics {
       registers,
       collect() {
         this.set(redis.up() ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gateway_redis_state',
+      help: '1 for the current state of shared state in Redis: working, unreachable, or full (refusing writes)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const current = redis.state();
+        for (const state of REDIS_STATES) this.set({ state }, state === current ? 1 : 0);
       },
     });
     let counted = 0;

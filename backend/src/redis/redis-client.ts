@@ -18,11 +18,14 @@ export interface RedisHealth {
    */
   succeeded(call: 'read' | 'write'): void;
   up(): boolean;
+  /** Whether shared state works now: `unreachable` and `full` last until a call works again. */
+  state(): RedisState;
   /** Failed calls so far, for metrics. */
   errorCount(): number;
 }
 
-type Trouble = 'none' | 'unreachable' | 'full';
+export const REDIS_STATES = ['working', 'unreachable', 'full'] as const;
+export type RedisState = (typeof REDIS_STATES)[number];
 
 /** Redis's answer to a write it refuses because memory is at `maxmemory` (noeviction). */
 const isOutOfMemory = (error: unknown) => error instanceof Error && error.message.startsWith('OOM');
@@ -44,14 +47,14 @@ export function createRedis(
     connectTimeout: 2_000,
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2_000),
   });
-  let trouble: Trouble = 'none';
+  let state: RedisState = 'working';
   let errors = 0;
   const health: RedisHealth = {
     failed(error, what) {
       errors += 1;
       const kind = isOutOfMemory(error) ? 'full' : 'unreachable';
-      if (trouble === kind) return;
-      trouble = kind;
+      if (state === kind) return;
+      state = kind;
       if (kind === 'full') {
         logger.error(
           { err: error },
@@ -65,11 +68,12 @@ export function createRedis(
       }
     },
     succeeded(call) {
-      if (trouble === 'none' || (trouble === 'full' && call === 'read')) return;
-      trouble = 'none';
+      if (state === 'working' || (state === 'full' && call === 'read')) return;
+      state = 'working';
       logger.info('Redis is back: shared rate limits and result cache restored');
     },
     up: () => redis.status === 'ready',
+    state: () => state,
     errorCount: () => errors,
   };
   // A (re)connection ends an outage; a full Redis stays full until a write succeeds.
@@ -81,7 +85,7 @@ export function createRedis(
   });
   // Connection errors are reported through failed calls; without a listener ioredis would throw.
   redis.on('error', (error) => {
-    if (trouble !== 'unreachable') health.failed(error, 'connection');
+    if (state !== 'unreachable') health.failed(error, 'connection');
   });
   return { redis, health };
 }

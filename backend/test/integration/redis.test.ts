@@ -94,6 +94,7 @@ describe.skipIf(!REDIS_URL)('a result in Redis that does not parse', () => {
       expect(t.fake.executeCalls()).toHaveLength(2);
       expect(metrics).toMatch(/^gateway_redis_up 1$/m);
       expect(metrics).toMatch(/^gateway_redis_errors_total 0$/m);
+      expect(metrics).toMatch(/^gateway_redis_state\{state="working"\} 1$/m);
       expect(t.logs.some((line) => line.includes('does not parse'))).toBe(true);
       expect(t.logs.some((line) => line.includes('Redis unavailable'))).toBe(false);
     },
@@ -178,10 +179,17 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
     // Fail open: three executions against a limit of two, none counted.
     expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(metricsDuring).toMatch(/^gateway_redis_errors_total [1-9]/m);
+    // Connected, but not working: the state says why.
+    expect(metricsDuring).toMatch(/^gateway_redis_up 1$/m);
+    expect(metricsDuring).toMatch(/^gateway_redis_state\{state="full"\} 1$/m);
+    expect(metricsDuring).toMatch(/^gateway_redis_state\{state="working"\} 0$/m);
     expect(t.logs.filter((line) => line.includes('Redis is full'))).toHaveLength(1);
     expect(t.logs.some((line) => line.includes('Redis unavailable'))).toBe(false);
     expect(after.headers.ratelimit).toContain('"execute"');
     expect(t.logs.some((line) => line.includes('Redis is back'))).toBe(true);
+    expect((await request(t.app).get('/metrics')).text).toMatch(
+      /^gateway_redis_state\{state="working"\} 1$/m,
+    );
   }, 20_000);
 
   it('when Redis dies mid-test, then executions keep working, and sharing resumes when it returns', async () => {
@@ -204,6 +212,7 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
     // Fail open: no shared counter answered, so no limit was applied or reported.
     expect(during.every((r) => !(r.headers.ratelimit ?? '').includes('"execute"'))).toBe(true);
     expect(metricsDuring).toMatch(/^gateway_redis_up 0$/m);
+    expect(metricsDuring).toMatch(/^gateway_redis_state\{state="unreachable"\} 1$/m);
     expect(metricsDuring).toMatch(/^gateway_redis_errors_total [1-9]/m);
     expect(t.logs.filter((line) => line.includes('Redis unavailable'))).toHaveLength(1);
 
