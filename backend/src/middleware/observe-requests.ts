@@ -39,7 +39,8 @@ function logRequest(
 ): void {
   if (UNLOGGED_PREFIXES.some((prefix) => req.originalUrl.startsWith(prefix))) return;
   const line = {
-    req: { id, method: req.method, url: req.originalUrl, remoteAddress: req.socket.remoteAddress },
+    // The client's address as the rate limits see it (TRUST_PROXY hops), not the proxy's.
+    req: { id, method: req.method, url: req.originalUrl, remoteAddress: req.ip },
     res: { statusCode: res.statusCode },
     responseTime: Math.round(seconds * 1e6) / 1e3,
   };

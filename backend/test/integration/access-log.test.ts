@@ -47,6 +47,15 @@ describe('access log', () => {
     expect(lines[0]?.responseTime).toBeGreaterThan(0);
   });
 
+  it('when the gateway runs behind a proxy, then the line names the client, not the proxy', async () => {
+    const { app: gateway, logs } = await app({ TRUST_PROXY: '1' });
+
+    await request(gateway).get('/api/usage').set('X-Forwarded-For', '203.0.113.7');
+    await until(() => accessLines(logs).length > 0);
+
+    expect(accessLines(logs)[0]?.req.remoteAddress).toBe('203.0.113.7');
+  });
+
   it('when a request is refused or fails upstream, then its line is a warning or an error', async () => {
     const { app: gateway, logs, fake } = await app();
 
