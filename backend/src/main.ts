@@ -2,7 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 
 /** The composition root: the only place that reads process.env, listens and handles signals. */
 async function main(): Promise<void> {
@@ -27,7 +27,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { app, runtimes } = gateway;
-  const running = await startServer(app, config, logger);
+  let running: RunningServer;
+  try {
+    running = await startServer(app, config, logger);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    await gateway.close();
+    process.exit(1);
+  }
   logger.info({ port: running.port }, 'gateway listening');
 
   // Warm the runtime cache so the first request and /health have a list; failure is not fatal.

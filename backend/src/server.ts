@@ -64,7 +64,24 @@ export function appPrototypeClasses(
   };
 }
 
-/** Starts an HTTP server for the app with timeouts against slow clients. */
+/** The server could not listen; the message says why in the operator's terms. */
+export class ListenError extends Error {
+  constructor(port: number, cause: NodeJS.ErrnoException) {
+    const why =
+      cause.code === 'EADDRINUSE'
+        ? 'another process is already listening on it; stop it or set PORT to a free port'
+        : cause.code === 'EACCES'
+          ? 'permission denied; ports below 1024 need privileges, so set PORT to 1024 or above'
+          : cause.message;
+    super(`Cannot listen on port ${port}: ${why}`, { cause });
+    this.name = 'ListenError';
+  }
+}
+
+/**
+ * Starts an HTTP server for the app with timeouts against slow clients. Rejects with a
+ * ListenError when the port cannot be used.
+ */
 export async function startServer(
   app: Express,
   config: Pick<
@@ -83,9 +100,12 @@ export async function startServer(
   server.requestTimeout = requestTimeoutMs(config);
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => {
+      reject(new ListenError(config.PORT, error));
+    };
+    server.once('error', fail);
     server.listen(config.PORT, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });

@@ -5,7 +5,7 @@ import {
 } from 'node:http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { appPrototypeClasses } from '../../src/server.js';
+import { appPrototypeClasses, startServer } from '../../src/server.js';
 import { useTestServers } from '../support/build-test-app.js';
 import { postJson } from '../support/http-exchange.js';
 
@@ -21,6 +21,17 @@ describe('startServer', () => {
       t.config.COMPILE_TIMEOUT_MS + t.config.MAX_RUN_TIMEOUT_MS,
     );
     expect(running.server.keepAliveTimeout).toBeGreaterThan(60_000);
+  });
+
+  it('when the port is taken, then it fails with a message that says so, not a stack trace', async () => {
+    const t = await app();
+    const first = await serve(t);
+
+    const second = startServer(t.app, { ...t.config, PORT: first.port }, { info() {}, warn() {} });
+
+    await expect(second).rejects.toThrow(
+      new RegExp(`^Cannot listen on port ${first.port}: another process is already listening`),
+    );
   });
 
   it('when shutting down, then in-flight executions finish and new connections are refused', async () => {
