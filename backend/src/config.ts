@@ -4,7 +4,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
-const int = (min: number) => z.coerce.number().int().min(min);
+const int = (min: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(min, `expected a whole number of at least ${min}`);
 const positiveInt = () => int(1);
 
 /** A byte size written as a plain number of bytes or with a unit (`512kb`, `1mb`). */

@@ -94,6 +94,11 @@ describe('loadConfig', () => {
 
   it('when a limit is zero or negative, then it is rejected', () => {
     expect(() => loadConfig({ RATE_LIMIT_MAX: '0' })).toThrow(/RATE_LIMIT_MAX/);
+    // In the operator's terms, not zod's ("expected number, received NaN").
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow('PORT: expected a whole number');
+    expect(() => loadConfig({ RATE_LIMIT_MAX: '0' })).toThrow(
+      'RATE_LIMIT_MAX: expected a whole number of at least 1',
+    );
     expect(() => loadConfig({ MAX_RUN_TIMEOUT_MS: '-5' })).toThrow(/MAX_RUN_TIMEOUT_MS/);
   });
 
