@@ -15,6 +15,7 @@ import { buildPistonRequest, checkSizes, type ExecutionLimits } from './build-pi
 import { createCoalescer } from './coalescer.js';
 import type { ExecutionLimiter } from './execution-limiter.js';
 import { mapPistonResult } from './map-result.js';
+import { createPreparedMemo } from './prepared-memo.js';
 import { isCacheable, resultCacheKey, type ResultCache } from './result-cache.js';
 
 export interface ExecutionServiceOptions {
@@ -49,7 +50,16 @@ export interface PreparedExecution {
  * can put the execution rate limit between a cache hit and a real execution.
  */
 export interface ExecutionService {
-  prepare(body: ExecuteRequest): Promise<PreparedExecution>;
+  /**
+   * Resolves the runtime and builds Piston's request. With the body's JSON text, the result is
+   * remembered for `recall`.
+   */
+  prepare(body: ExecuteRequest, text?: string): Promise<PreparedExecution>;
+  /**
+   * What `prepare` made of this exact body text before, while the runtime list is unchanged;
+   * undefined when there is nothing to reuse (the caller then validates and prepares).
+   */
+  recall(text: string): Promise<PreparedExecution | undefined>;
   /** A finished result of an identical request; touches neither Piston nor the queue. */
   cached(prepared: PreparedExecution): Promise<ExecuteResponse | undefined>;
   /** Executes on Piston, or shares an identical execution already under way. */
@@ -61,6 +71,7 @@ export interface ExecutionService {
 export function createExecutionService(options: ExecutionServiceOptions): ExecutionService {
   const { client, runtimes, limits, limiter, resultCache } = options;
   const coalescer = createCoalescer<ExecuteResponse>();
+  const memo = createPreparedMemo();
 
   async function resolve(language: string, version: string | undefined) {
     let list = await runtimes.get();
@@ -99,14 +110,28 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
 
   return {
     resolve,
-    async prepare(body) {
+    async prepare(body, text) {
+      // Taken before resolving: a list that changes meanwhile makes the entry stale, not wrong.
+      const generation = runtimes.snapshot().generation;
       checkSizes(body, limits);
       const resolved = await resolve(body.language, body.version);
       const request = buildPistonRequest(body, resolved, limits);
       const runtime = resolved.runtime;
-      return body.cache === false
-        ? { request, runtime }
-        : { request, runtime, key: resultCacheKey(request) };
+      const prepared: PreparedExecution =
+        body.cache === false
+          ? { request, runtime }
+          : { request, runtime, key: resultCacheKey(request) };
+      if (text !== undefined) memo.set(text, generation, prepared);
+      return prepared;
+    },
+    async recall(text) {
+      try {
+        // Refreshes a list past its TTL first, as prepare would.
+        await runtimes.get();
+      } catch {
+        return undefined;
+      }
+      return memo.get(text, runtimes.snapshot().generation);
     },
     async cached({ key }) {
       return key === undefined ? undefined : resultCache?.get(key);

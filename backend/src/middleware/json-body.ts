@@ -1,10 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { finished } from 'node:stream';
-import express, { type NextFunction, type RequestHandler } from 'express';
+import express, { type NextFunction, type RequestHandler, type Response } from 'express';
 import { isJsonRequest } from './require-json.js';
 
 /** The content types nearly every client sends; anything else goes through body-parser. */
 const PLAIN_JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
+
+const JSON_TEXT = 'jsonText';
+
+/**
+ * The body's exact text, when jsonBody read it itself (plain UTF-8 JSON; not for compressed
+ * bodies or other charsets). Identical texts parse to identical bodies.
+ */
+export function getJsonText(res: Response): string | undefined {
+  const text: unknown = res.locals[JSON_TEXT];
+  return typeof text === 'string' ? text : undefined;
+}
 
 /** An error shaped like body-parser's, so the error handler maps both the same way. */
 function bodyError(
@@ -60,7 +71,9 @@ export function jsonBody(options: { limit: number }): RequestHandler {
     function onEnd() {
       stop();
       try {
-        req.body = parseJson(Buffer.concat(chunks, size).toString('utf8'));
+        const text = Buffer.concat(chunks, size).toString('utf8');
+        req.body = parseJson(text);
+        res.locals[JSON_TEXT] = text;
       } catch {
         next(bodyError('entity.parse.failed', 400));
         return;

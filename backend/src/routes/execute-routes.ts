@@ -5,9 +5,9 @@ import type {
   PreparedExecution,
 } from '../execution/execution-service.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { jsonBody } from '../middleware/json-body.js';
+import { getJsonText, jsonBody } from '../middleware/json-body.js';
 import { requireJson } from '../middleware/require-json.js';
-import { validate } from '../middleware/validate.js';
+import { parseBody } from '../middleware/validate.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 
@@ -32,7 +32,6 @@ interface Pending {
  */
 export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
   const router = Router();
-  const validateExecute = validate({ body: ExecuteRequestSchema });
   const pending = new WeakMap<Response, Pending>();
 
   function answer(res: Response, result: ExecuteResponse, cache: CacheStatus, started: bigint) {
@@ -48,10 +47,13 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
     '/',
     requireJson(),
     jsonBody({ limit: deps.bodyLimit }),
-    validateExecute,
-    async function serveFromCache(_req, res, next) {
+    async function serveFromCache(req, res, next) {
       const started = process.hrtime.bigint();
-      const prepared = await deps.execution.prepare(validateExecute.body(res));
+      // A body seen before (the same snippet for every visitor) skips validation and preparing.
+      const text = getJsonText(res);
+      const prepared =
+        (text !== undefined ? await deps.execution.recall(text) : undefined) ??
+        (await deps.execution.prepare(parseBody(ExecuteRequestSchema, req.body), text));
       const hit = await deps.execution.cached(prepared);
       if (hit) {
         answer(res, hit, 'HIT', started);

@@ -27,6 +27,22 @@ describe('result cache', () => {
     expect(t.fake.executeCalls()).toHaveLength(1);
   });
 
+  it('when a newer version is installed, then the same body text runs on it, not on what it was prepared for before', async () => {
+    t = await app({ RESULT_CACHE_TTL_MS: '60000' });
+    await request(t.app).post('/api/execute').send(hello).expect(200);
+    const before = await request(t.app).post('/api/execute').send(hello);
+
+    t.fake.runtimes.push({ language: 'python', version: '3.12.0', aliases: ['py'] });
+    await t.runtimes.refresh();
+    const after = await request(t.app).post('/api/execute').send(hello);
+
+    expect(before.headers['x-cache']).toBe('HIT');
+    expect(after.headers['x-cache']).toBe('MISS');
+    expect(t.fake.executeCalls().map((call) => (call.body as { version: string }).version)).toEqual(
+      ['3.11.2', '3.12.0'],
+    );
+  });
+
   it('when every execution slot is busy, then a HIT is still answered', async () => {
     t = await app(
       { RESULT_CACHE_TTL_MS: '60000', MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '0' },
