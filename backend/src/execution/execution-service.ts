@@ -125,6 +125,9 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       return prepared;
     },
     async recall(text) {
+      // An unknown text (or an invalid body) goes on to validation without touching the list:
+      // asking Piston for runtimes is prepare's business, after the body is known to be valid.
+      if (!memo.has(text)) return undefined;
       try {
         // Refreshes a list past its TTL first, as prepare would.
         await runtimes.get();

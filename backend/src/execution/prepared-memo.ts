@@ -15,6 +15,8 @@ export const MAX_MEMO_TEXT_LENGTH = 16 * 1024;
  * runtime cache's generation and is not used once the list has changed.
  */
 export interface PreparedMemo {
+  /** Whether the text was prepared before, under any runtime list. */
+  has(text: string): boolean;
   get(text: string, generation: number): PreparedExecution | undefined;
   set(text: string, generation: number, prepared: PreparedExecution): void;
 }
@@ -26,6 +28,7 @@ export function createPreparedMemo(
   const maxTextLength = options.maxTextLength ?? MAX_MEMO_TEXT_LENGTH;
   const entries = new Map<string, { generation: number; prepared: PreparedExecution }>();
   return {
+    has: (text) => entries.has(text),
     get(text, generation) {
       const entry = entries.get(text);
       if (entry === undefined) return undefined;

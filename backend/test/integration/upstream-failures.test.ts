@@ -129,6 +129,16 @@ describe('runtime cache through the API', () => {
     expect(fake.runtimeCalls()).toHaveLength(1);
   });
 
+  it('when a body is invalid, then it is refused without asking Piston for anything', async () => {
+    const { app: gateway, fake } = await app();
+
+    const res = await request(gateway).post('/api/execute').send({ language: 'python' });
+
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_request');
+    expect(fake.runtimeCalls()).toHaveLength(0);
+  });
+
   it('when the list expired and Piston cannot list runtimes, then the stale list keeps serving', async () => {
     const { app: gateway, fake } = await app({ RUNTIME_CACHE_TTL_MS: '1' });
     await request(gateway).get('/api/execute/languages').expect(200);

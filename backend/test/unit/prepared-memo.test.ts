@@ -11,6 +11,8 @@ describe('createPreparedMemo', () => {
     const first = prepared('3.11.2');
     memo.set('{"language":"python"}', 1, first);
 
+    expect(memo.has('{"language":"python"}')).toBe(true);
+    expect(memo.has('{"language": "python"}')).toBe(false);
     expect(memo.get('{"language":"python"}', 1)).toBe(first);
     expect(memo.get('{"language": "python"}', 1)).toBeUndefined();
   });
