@@ -64,15 +64,16 @@ export function appPrototypeClasses(
   };
 }
 
+/** What to do about the listen errors an operator meets, by Node's error code. */
+const LISTEN_ADVICE: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'another process is already listening on it; stop it or set PORT to a free port',
+  EACCES: 'permission denied; ports below 1024 need privileges, so set PORT to 1024 or above',
+};
+
 /** The server could not listen; the message says why in the operator's terms. */
 export class ListenError extends Error {
   constructor(port: number, cause: NodeJS.ErrnoException) {
-    const why =
-      cause.code === 'EADDRINUSE'
-        ? 'another process is already listening on it; stop it or set PORT to a free port'
-        : cause.code === 'EACCES'
-          ? 'permission denied; ports below 1024 need privileges, so set PORT to 1024 or above'
-          : cause.message;
+    const why = (cause.code && LISTEN_ADVICE[cause.code]) ?? cause.message;
     super(`Cannot listen on port ${port}: ${why}`, { cause });
     this.name = 'ListenError';
   }
