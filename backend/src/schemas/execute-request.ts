@@ -70,6 +70,7 @@ function checkFiles(files: SourceFile[], ctx: z.RefinementCtx): void {
       });
     }
   });
+  if (files.length === 0) return;
   if (!files.some((file) => file.encoding === 'utf8')) {
     ctx.addIssue({
       code: 'custom',
