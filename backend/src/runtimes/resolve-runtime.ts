@@ -40,21 +40,23 @@ export function pickVersion(
   const wanted = requested?.trim();
   const sorted = [...candidates].sort((a, b) => compareVersions(b.version, a.version));
   let chosen: PistonRuntime | undefined;
+  let isRange = true;
   if (!wanted || wanted === '*' || wanted.toLowerCase() === 'latest') {
     chosen = sorted[0];
   } else {
+    isRange = semver.validRange(wanted, { loose: true }) !== null;
     chosen =
       sorted.find((rt) => rt.version === wanted) ??
-      (semver.validRange(wanted, { loose: true })
-        ? sorted.find((rt) => satisfies(rt.version, wanted))
-        : undefined);
+      (isRange ? sorted.find((rt) => satisfies(rt.version, wanted)) : undefined);
   }
   if (!chosen) {
     const language = sorted[0]?.language ?? 'this language';
     const installed = sorted.map((rt) => rt.version);
     throw new BadRequestError(
       'unsupported_version',
-      `Version "${wanted ?? ''}" of ${language} is not installed`,
+      isRange
+        ? `Version "${wanted ?? ''}" of ${language} is not installed`
+        : `Version "${wanted ?? ''}" is neither a version nor a semver range (e.g. 3.11.2, 3.11, ^3.10, latest)`,
       {
         details: [
           {
@@ -98,10 +100,11 @@ export function suggestLanguages(runtimes: readonly PistonRuntime[], name: strin
   for (const rt of runtimes) {
     for (const candidate of [rt.language, ...rt.aliases]) {
       const lower = candidate.toLowerCase();
-      const distance =
-        term.length >= 2 && (lower.startsWith(term) || term.startsWith(lower))
-          ? 0.5
-          : editDistance(term, lower);
+      // A prefix counts when both sides have two letters or more: "c" is no hint for "cobol".
+      const prefix =
+        Math.min(term.length, lower.length) >= 2 &&
+        (lower.startsWith(term) || term.startsWith(lower));
+      const distance = prefix ? 0.5 : editDistance(term, lower);
       if (distance <= Math.max(2, Math.floor(term.length / 3))) {
         scored.set(rt.language, Math.min(scored.get(rt.language) ?? Infinity, distance));
       }

@@ -84,6 +84,13 @@ describe('pickVersion', () => {
   it('when the version is not a valid range, then it is unsupported, not a crash', () => {
     expect(() => pickVersion(MULTI, 'banana')).toThrow(BadRequestError);
   });
+
+  it('when the version is not a version at all, then the message says so instead of "not installed"', () => {
+    expect(() => pickVersion(MULTI, 'abc!!')).toThrow(
+      'Version "abc!!" is neither a version nor a semver range',
+    );
+    expect(() => pickVersion(MULTI, '4.0.0')).toThrow('Version "4.0.0" of python is not installed');
+  });
 });
 
 describe('suggestLanguages', () => {
@@ -99,6 +106,11 @@ describe('suggestLanguages', () => {
 
   it('when nothing is close, then there are no suggestions', () => {
     expect(suggestLanguages(RUNTIMES, 'brainfuck-deluxe')).toEqual([]);
+  });
+
+  it('when a longer name merely starts with a one-letter language (cobol, c), then c is not suggested', () => {
+    expect(suggestLanguages(RUNTIMES, 'cobol')).toEqual([]);
+    expect(suggestLanguages(RUNTIMES, 'csharp')).not.toContain('c');
   });
 
   it('when building the error, then the suggestions are in details and the message', () => {
