@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   invalid_api_key: 401,
   api_key_required: 401,
   not_found: 404,
+  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -96,6 +97,11 @@ export class UnauthorizedError extends AppError {
 /** No route matches the request. */
 export class NotFoundError extends AppError {
   readonly code = 'not_found';
+}
+
+/** The path exists but does not serve this method; the response names the ones it does. */
+export class MethodNotAllowedError extends AppError {
+  readonly code = 'method_not_allowed';
 }
 
 /** The client exceeded a rate limit. */

@@ -10,6 +10,7 @@ import { requireJson } from '../middleware/require-json.js';
 import { parseBody } from '../middleware/validate.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 export interface ExecuteRouterDeps {
   execution: ExecutionService;
@@ -76,6 +77,8 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
       answer(res, outcome.result, outcome.cache, started);
     },
   );
+
+  router.all('/', methodNotAllowed('POST'));
 
   return router;
 }

@@ -3,6 +3,7 @@ import { UpstreamUnavailableError } from '../errors.js';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 export interface HealthRouterDeps {
   runtimes: RuntimeCache;
@@ -71,6 +72,9 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
     }
     res.json({ status: 'ready', piston });
   });
+
+  router.all('/', methodNotAllowed('GET'));
+  router.all('/ready', methodNotAllowed('GET'));
 
   return router;
 }

@@ -4,6 +4,7 @@ import type { PistonRuntime } from '../piston/piston-schemas.js';
 import { compareVersions } from '../runtimes/resolve-runtime.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import type { LanguagesResponse } from '../schemas/execute-response.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /** Editors may reuse the list this long, then revalidate cheaply with If-None-Match. */
 const CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=600';
@@ -28,6 +29,8 @@ export function createLanguagesRouter(deps: { runtimes: RuntimeCache }): Router 
     }
     res.json(memo.body);
   });
+
+  router.all('/', methodNotAllowed('GET'));
 
   return router;
 }

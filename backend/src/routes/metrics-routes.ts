@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { UnauthorizedError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /**
  * `GET /metrics` in the Prometheus text format. With a token configured, the scraper must send
@@ -26,6 +27,8 @@ export function createMetricsRouter(deps: { metrics: Metrics; token?: string }):
     res.setHeader('Cache-Control', 'no-store');
     res.send(await deps.metrics.registry.metrics());
   });
+
+  router.all('/', methodNotAllowed('GET'));
 
   return router;
 }

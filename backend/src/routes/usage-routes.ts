@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 import { getApiKey } from '../middleware/api-key.js';
 import { getClientKey } from '../middleware/client-key.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /** A limiter the caller is subject to, with the numbers that describe it. */
 export interface UsageLimiter {
@@ -43,6 +44,8 @@ export function createUsageRouter(deps: { limiters: UsageLimiter[]; now?: () => 
       limits,
     });
   });
+
+  router.all('/', methodNotAllowed('GET'));
 
   return router;
 }

@@ -9,7 +9,6 @@ const hello = { language: 'python', code: 'print("Hello, World!")' };
 describe('unknown routes', () => {
   it.each([
     ['get', '/nope'],
-    ['get', '/api/execute'],
     ['get', '/api/v2/packages'],
     ['post', '/api/v2/packages'],
     ['get', '/api/v2/runtimes'],
@@ -28,6 +27,43 @@ describe('unknown routes', () => {
       expect(fake.requests).toHaveLength(0);
     },
   );
+});
+
+describe('known paths asked with another method', () => {
+  it.each([
+    ['get', '/api/execute', 'POST'],
+    ['head', '/api/execute', 'POST'],
+    ['put', '/api/execute/', 'POST'],
+    ['post', '/api/execute/languages', 'GET, HEAD'],
+    ['delete', '/api/usage', 'GET, HEAD'],
+    ['post', '/health', 'GET, HEAD'],
+    ['post', '/health/ready', 'GET, HEAD'],
+    ['post', '/metrics', 'GET, HEAD'],
+  ] as const)(
+    'when %s %s, then it is a JSON 405 with Allow: %s and Piston is not called',
+    async (method, path, allow) => {
+      const { app: gateway, fake } = await app();
+
+      const res = await request(gateway)[method](path).send(method === 'head' ? undefined : hello);
+
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe(allow);
+      if (method !== 'head') {
+        expect(res.body).toMatchObject({
+          code: 'method_not_allowed',
+          error: `${method.toUpperCase()} is not allowed on ${path.replace(/\/$/, '')}; use ${allow.split(',')[0]}`,
+        });
+      }
+      expect(fake.requests.filter((r) => r.path.endsWith('/execute'))).toHaveLength(0);
+    },
+  );
+
+  it('when a served method is used, then the 405 fallback lets it through', async () => {
+    const { app: gateway } = await app();
+
+    expect((await request(gateway).head('/api/execute/languages')).status).toBe(200);
+    expect((await request(gateway).get('/health')).status).toBe(200);
+  });
 });
 
 describe('rate limits', () => {

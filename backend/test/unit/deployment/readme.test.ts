@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { ERROR_STATUS } from '../../../src/errors.js';
 import { useTestApps } from '../../support/build-test-app.js';
 import { REPO_ROOT, readRepoFile } from '../../support/deployment-files.js';
 
@@ -48,7 +49,17 @@ describe('README.md', () => {
       const [method, path] = endpoint.split(' ') as ['GET' | 'POST', string];
       const res = await request(t.app)[method === 'GET' ? 'get' : 'post'](path).send({});
 
-      expect({ endpoint, code: res.body?.code }).not.toEqual({ endpoint, code: 'not_found' });
+      expect({ endpoint, status: res.status }).not.toMatchObject({
+        status: expect.toSatisfy((status: number) => status === 404 || status === 405),
+      });
     }
+  });
+
+  it('when a client reads the errors table, then it lists every error code with its status', () => {
+    const table = new Map(
+      [...readme.matchAll(/^\| `([a-z_]+)` +\| (\d{3}) +\|/gm)].map((m) => [m[1]!, Number(m[2])]),
+    );
+
+    expect(Object.fromEntries(table)).toEqual(ERROR_STATUS);
   });
 });
