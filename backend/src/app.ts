@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
@@ -6,7 +7,7 @@ import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
 import { createMetrics } from './metrics/metrics.js';
 import { apiKeyAuth, getApiKey } from './middleware/api-key.js';
-import { clientKey } from './middleware/client-key.js';
+import { clientKey, getClientKey } from './middleware/client-key.js';
 import { useCommonMiddleware } from './middleware/common.js';
 import { createErrorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
@@ -42,16 +43,16 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger, runtimes } = deps;
   const { execution, limiter } = createExecution(deps);
   const metrics = createMetrics({ limiter, runtimes, redis: deps.shared?.health });
-  const store = (name: string) =>
+  // Counters in Redis when instances share state, else in this process.
+  const storeFor = (name: string): Store =>
     deps.shared
-      ? {
-          store: new ResilientRedisStore(
-            deps.shared.redis,
-            `${config.REDIS_KEY_PREFIX}rl:${name}:`,
-            deps.shared.health,
-          ),
-        }
-      : {};
+      ? new ResilientRedisStore(
+          deps.shared.redis,
+          `${config.REDIS_KEY_PREFIX}rl:${name}:`,
+          deps.shared.health,
+        )
+      : new MemoryStore();
+  const executeStore = storeFor('execute');
   const app = express();
 
   app.disable('x-powered-by');
@@ -78,14 +79,14 @@ export function createApp(deps: AppDeps): Express {
       ? (res) => apiRequestLimit(getApiKey(res)?.limit, config)
       : config.RATE_LIMIT_MAX,
     logger,
-    ...store('api'),
+    store: storeFor('api'),
   });
   const executeLimiter = createRateLimit({
     name: 'execute',
     windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
     limit: (res) => getApiKey(res)?.limit ?? config.EXECUTE_RATE_LIMIT_MAX,
     logger,
-    ...store('execute'),
+    store: executeStore,
   });
   app.use('/api', apiLimiter);
   app.use(
@@ -115,6 +116,13 @@ export function createApp(deps: AppDeps): Express {
       metrics,
       bodyLimit: config.BODY_LIMIT,
       limiter: executeLimiter,
+      // An execution that never ran (shed, or Piston unreachable) is not charged to the client.
+      // A store that fails reports the outage itself (Redis health); the refund is then lost.
+      refund: (res) => {
+        (async () => {
+          await executeStore.decrement(getClientKey(res));
+        })().catch(() => undefined);
+      },
     }),
   );
 

@@ -11,7 +11,8 @@ export interface RateLimitOptions {
   /** A fixed limit, or one per response (e.g. an API key's own limit). */
   limit: number | ((res: Response) => number);
   logger: Pick<Logger, 'warn' | 'error' | 'debug'>;
-  store?: Store;
+  /** Where the counters live: this process (MemoryStore) or shared by every instance (Redis). */
+  store: Store;
 }
 
 /**
@@ -21,7 +22,8 @@ export interface RateLimitOptions {
  * @example app.use('/api', createRateLimit({ name: 'api', windowMs: 60_000, limit: 100, logger }));
  */
 export function createRateLimit(options: RateLimitOptions): RateLimitRequestHandler {
-  const { limit } = options;
+  const { limit, store } = options;
+  const shared = !store.localKeys;
   return rateLimit({
     identifier: options.name,
     windowMs: options.windowMs,
@@ -31,14 +33,15 @@ export function createRateLimit(options: RateLimitOptions): RateLimitRequestHand
     keyGenerator: (_req, res) => getClientKey(res),
     // A shared store that cannot be reached lets requests through (fail open) rather than
     // refusing everyone; the store reports the outage.
-    ...(options.store ? { store: options.store, passOnStoreError: true } : {}),
+    store,
+    passOnStoreError: shared,
     logger: {
       warn: (error, message) => {
         options.logger.warn({ err: error }, message ?? 'rate limiter warning');
       },
       error: (error, message) => {
         // A shared store reports its own outages, once; passing each request is not news.
-        if (options.store) options.logger.debug({ err: error }, message ?? 'rate limiter error');
+        if (shared) options.logger.debug({ err: error }, message ?? 'rate limiter error');
         else options.logger.error({ err: error }, message ?? 'rate limiter error');
       },
     },

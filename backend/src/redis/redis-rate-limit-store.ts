@@ -10,6 +10,8 @@ import type { RedisHealth } from './redis-client.js';
  * outage and the limiter passes the request (fail open).
  */
 export class ResilientRedisStore implements Store {
+  /** Counters live in Redis, shared by every instance, not in this process. */
+  readonly localKeys = false;
   private readonly inner: RedisStore;
   private options: Options | undefined;
   private ready: Promise<void> | undefined;

@@ -16,10 +16,15 @@ export interface ExecuteRouterDeps {
   execution: ExecutionService;
   /** Per-client limit on executions; answers from the result cache do not count. */
   limiter: RequestHandler;
+  /** Gives back the execution a request was counted for, when it never ran. */
+  refund: (res: Response) => void;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   metrics: Metrics;
 }
+
+/** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
+const NEVER_RAN = new Set(['overloaded', 'upstream_unavailable']);
 
 /** What the cache-lookup step hands to the execution step of the same request. */
 interface Pending {
@@ -72,6 +77,11 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
       if (res.closed) controller.abort();
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
+      });
+      // Only once the answer is sent: a client that hangs up is charged, or hanging up early
+      // would be a way to run code for free.
+      res.once('finish', () => {
+        if (NEVER_RAN.has(res.locals.errorCode as string)) deps.refund(res);
       });
       const outcome = await deps.execution.run(prepared, controller.signal);
       answer(res, outcome.result, outcome.cache, started);

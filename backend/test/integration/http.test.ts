@@ -44,7 +44,9 @@ describe('known paths asked with another method', () => {
     async (method, path, allow) => {
       const { app: gateway, fake } = await app();
 
-      const res = await request(gateway)[method](path).send(method === 'head' ? undefined : hello);
+      const res = await request(gateway)
+        [method](path)
+        .send(method === 'head' ? undefined : hello);
 
       expect(res.status).toBe(405);
       expect(res.headers.allow).toBe(allow);

@@ -129,3 +129,71 @@ describe('POST /api/execute under overload', () => {
     expect(contents).toHaveLength(1);
   });
 });
+
+describe('the execution quota when an execution never ran', () => {
+  /** What GET /api/usage says is left of the caller's execution limit. */
+  async function executionsLeft(gateway: Parameters<typeof request>[0]): Promise<number> {
+    const usage = await request(gateway).get('/api/usage');
+    return (usage.body.limits as { name: string; remaining: number }[]).find(
+      (limit) => limit.name === 'execute',
+    )!.remaining;
+  }
+
+  it('when requests are shed (503 overloaded), then they are not charged to the client', async () => {
+    const t = await app(
+      { EXECUTE_RATE_LIMIT_MAX: '4', MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '1' },
+      { delayMs: 300 },
+    );
+    await t.runtimes.refresh();
+
+    const running = [1, 2].map(() =>
+      request(t.app)
+        .post('/api/execute')
+        .send(program())
+        .then((r) => r.status),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const shed = [];
+    for (let i = 0; i < 5; i += 1) {
+      shed.push((await request(t.app).post('/api/execute').send(program())).status);
+    }
+
+    expect(shed).toEqual([503, 503, 503, 503, 503]);
+    expect(await Promise.all(running)).toEqual([200, 200]);
+    expect(await executionsLeft(t.app)).toBe(2);
+    expect((await request(t.app).post('/api/execute').send(program())).status).toBe(200);
+  });
+
+  it('when Piston cannot be reached (503 upstream_unavailable), then the client is not charged', async () => {
+    const t = await app({ EXECUTE_RATE_LIMIT_MAX: '2' });
+    await t.runtimes.refresh();
+    t.fake.behave('execute', { kind: 'reset' });
+
+    for (let i = 0; i < 3; i += 1) {
+      const res = await request(t.app).post('/api/execute').send(program());
+      expect(res.body.code).toBe('upstream_unavailable');
+    }
+
+    expect(await executionsLeft(t.app)).toBe(2);
+  });
+
+  it('when Piston ran out of time (504) or the client hung up mid-run, then the execution is charged', async () => {
+    const t = await app({
+      EXECUTE_RATE_LIMIT_MAX: '5',
+      PISTON_TIMEOUT_MS: '100',
+      COMPILE_TIMEOUT_MS: '100',
+      RUN_TIMEOUT_MS: '100',
+    });
+    await t.runtimes.refresh();
+    t.fake.behave('execute', { kind: 'hang' });
+    const { port } = await serve(t);
+
+    const timedOut = await request(t.app).post('/api/execute').send(program());
+    await abandonExecution(port, program(), 100);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(timedOut.body.code).toBe('upstream_timeout');
+    expect(t.fake.executeCalls()).toHaveLength(2);
+    expect(await executionsLeft(t.app)).toBe(3);
+  });
+});
