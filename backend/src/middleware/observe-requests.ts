@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { recordHttpRequest } from '../metrics/http-metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { getApiKey } from './api-key.js';
 import { assignRequestId } from './request-id.js';
 
 /** Probes and scrapes would drown the access log; they are still counted in metrics. */
@@ -12,8 +13,9 @@ const UNLOGGED_PREFIXES = ['/health', '/metrics'];
  * times it and writes one access-log line. One `close` listener per request does all of it,
  * which measured cheaper than pino-http's per-request child logger and listeners.
  *
- * The log line has method, path, status and duration only: request and response bodies (code,
- * stdin, output) and credentials never reach the logs.
+ * The log line has method, path, client address, API key name, status, error code, cache status
+ * and duration only: request and response bodies (code, stdin, output) and credentials never
+ * reach the logs.
  *
  * @example app.use(observeRequests({ logger, metrics }));
  */
@@ -38,10 +40,24 @@ function logRequest(
   { id, seconds }: { id: string; seconds: number },
 ): void {
   if (UNLOGGED_PREFIXES.some((prefix) => req.originalUrl.startsWith(prefix))) return;
+  const apiKey = getApiKey(res)?.name;
+  const cache = res.getHeader('X-Cache');
+  const code = res.locals.errorCode as string | undefined;
   const line = {
-    // The client's address as the rate limits see it (TRUST_PROXY hops), not the proxy's.
-    req: { id, method: req.method, url: req.originalUrl, remoteAddress: req.ip },
-    res: { statusCode: res.statusCode },
+    req: {
+      id,
+      method: req.method,
+      url: req.originalUrl,
+      // The client's address as the rate limits see it (TRUST_PROXY hops), not the proxy's.
+      remoteAddress: req.ip,
+      // Which caller, by the key's name (never the key itself).
+      ...(apiKey ? { apiKey } : {}),
+    },
+    res: {
+      statusCode: res.statusCode,
+      ...(code ? { code } : {}),
+      ...(cache ? { cache } : {}),
+    },
     responseTime: Math.round(seconds * 1e6) / 1e3,
   };
   if (!res.writableFinished) {

@@ -9,8 +9,8 @@ const hello = { language: 'python', code: 'print("Hello, World!")' };
 interface AccessLine {
   level: number;
   msg: string;
-  req: { id: string; method: string; url: string; remoteAddress?: string };
-  res: { statusCode: number };
+  req: { id: string; method: string; url: string; remoteAddress?: string; apiKey?: string };
+  res: { statusCode: number; code?: string; cache?: string };
   responseTime: number;
 }
 
@@ -69,6 +69,29 @@ describe('access log', () => {
       [400, 40],
       [502, 50],
     ]);
+  });
+
+  it('when a caller uses an API key, then the line names the key (never the secret), the cache status and the error code', async () => {
+    const secret = 'acme-secret-key-0123456789';
+    const { app: gateway, logs } = await app({
+      API_KEYS: `acme:${secret}:1`,
+      RESULT_CACHE_TTL_MS: '60000',
+    });
+
+    await request(gateway).post('/api/execute').set('X-API-Key', secret).send(hello);
+    await request(gateway).post('/api/execute').set('X-API-Key', secret).send(hello);
+    await request(gateway)
+      .post('/api/execute')
+      .set('X-API-Key', secret)
+      .send({ ...hello, code: 'print(2)' });
+    await until(() => accessLines(logs).length >= 3);
+
+    expect(accessLines(logs).map(({ req, res }) => [req.apiKey, res])).toEqual([
+      ['acme', { statusCode: 200, cache: 'MISS' }],
+      ['acme', { statusCode: 200, cache: 'HIT' }],
+      ['acme', { statusCode: 429, code: 'rate_limited' }],
+    ]);
+    expect(logs.join('\n')).not.toContain(secret);
   });
 
   it('when /health or /metrics is requested, then nothing is logged', async () => {
