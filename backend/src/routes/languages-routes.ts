@@ -18,7 +18,8 @@ export function createLanguagesRouter(deps: { runtimes: RuntimeCache }): Router 
     const runtimes = await deps.runtimes.get();
     if (memo?.source !== runtimes) {
       const body = toLanguagesResponse(runtimes);
-      const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+      // Weak: the same list goes out gzipped or not, and a strong validator names one byte form.
+      const etag = `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
       memo = { source: runtimes, body, etag };
     }
     res.setHeader('Cache-Control', CACHE_CONTROL);

@@ -38,10 +38,35 @@ describe('GET /api/execute/languages', () => {
       .get('/api/execute/languages')
       .set('If-None-Match', first.headers.etag as string);
 
-    expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers.etag).toMatch(/^W\/"[\w-]+"$/);
     expect(first.headers['cache-control']).toContain('max-age=');
     expect(second.status).toBe(304);
     expect(second.text).toBe('');
+  });
+
+  it('when the list is sent gzipped, then its validator is the same weak ETag and revalidates', async () => {
+    const { app: gateway, fake, runtimes } = await app();
+    for (let i = 0; i < 40; i += 1) {
+      fake.runtimes.push({ language: `lang${i}`, version: '1.0.0', aliases: [`l${i}`] });
+    }
+    await runtimes.refresh();
+
+    const plain = await request(gateway)
+      .get('/api/execute/languages')
+      .set('Accept-Encoding', 'identity');
+    const gzipped = await request(gateway)
+      .get('/api/execute/languages')
+      .set('Accept-Encoding', 'gzip');
+    const again = await request(gateway)
+      .get('/api/execute/languages')
+      .set('Accept-Encoding', 'identity')
+      .set('If-None-Match', gzipped.headers.etag as string);
+
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gzipped.headers.etag).toBe(plain.headers.etag);
+    expect(gzipped.headers.etag).toMatch(/^W\//);
+    expect(again.status).toBe(304);
   });
 
   it('when the runtime list changes, then the ETag changes', async () => {
