@@ -15,6 +15,8 @@ import { zodIssuesToDetails } from './validate.js';
 interface HttpLibraryError {
   type?: unknown;
   status?: unknown;
+  /** body-parser's byte limit, on entity.too.large. */
+  limit?: unknown;
 }
 
 /**
@@ -60,12 +62,20 @@ export function toAppError(error: unknown): AppError {
       details: zodIssuesToDetails(error.issues),
     });
   }
-  const { type, status } = (error ?? {}) as HttpLibraryError;
+  const { type, status, limit } = (error ?? {}) as HttpLibraryError;
   switch (type) {
     case 'entity.parse.failed':
       return new BadRequestError('invalid_json', 'The request body is not valid JSON');
     case 'entity.too.large':
-      return new BadRequestError('payload_too_large', 'The request body is too large');
+      return typeof limit === 'number'
+        ? new BadRequestError(
+            'payload_too_large',
+            `The request body is larger than ${limit} bytes`,
+            {
+              details: [{ field: 'body', message: `the limit is ${limit} bytes`, limit }],
+            },
+          )
+        : new BadRequestError('payload_too_large', 'The request body is too large');
     case 'charset.unsupported':
       return new BadRequestError('unsupported_media_type', 'Send the JSON body as UTF-8');
     case 'encoding.unsupported':

@@ -21,8 +21,9 @@ export function getJsonText(res: Response): string | undefined {
 function bodyError(
   type: 'entity.too.large' | 'entity.parse.failed' | 'request.aborted',
   status: number,
+  limit?: number,
 ) {
-  return Object.assign(new Error(type), { type, status, expose: true });
+  return Object.assign(new Error(type), { type, status, expose: true, limit });
 }
 
 /**
@@ -49,7 +50,7 @@ export function jsonBody(options: { limit: number }): RequestHandler {
       return;
     }
     if (Number(req.headers['content-length']) > limit) {
-      failAfterDraining(req, next, bodyError('entity.too.large', 413));
+      failAfterDraining(req, next, bodyError('entity.too.large', 413, limit));
       return;
     }
     const chunks: Buffer[] = [];
@@ -66,7 +67,7 @@ export function jsonBody(options: { limit: number }): RequestHandler {
         return;
       }
       stop();
-      failAfterDraining(req, next, bodyError('entity.too.large', 413));
+      failAfterDraining(req, next, bodyError('entity.too.large', 413, limit));
     }
     function onEnd() {
       stop();

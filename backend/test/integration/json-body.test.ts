@@ -92,11 +92,26 @@ describe('JSON request bodies', () => {
     });
   });
 
-  it('when Content-Length declares more than BODY_LIMIT, then it is a 413', async () => {
+  const TOO_LARGE = {
+    code: 'payload_too_large',
+    error: 'The request body is larger than 2048 bytes',
+    details: [{ field: 'body', message: 'the limit is 2048 bytes', limit: 2048 }],
+  };
+
+  it('when Content-Length declares more than BODY_LIMIT, then it is a 413 naming the limit', async () => {
     const res = await post('application/json', JSON.stringify({ code: 'x'.repeat(4096) }));
 
     expect(res.status).toBe(413);
-    expect(res.body.code).toBe('payload_too_large');
+    expect(res.body).toMatchObject(TOO_LARGE);
+  });
+
+  it('when a gzipped body inflates past BODY_LIMIT, then it is the same 413', async () => {
+    const bomb = gzipSync(JSON.stringify({ language: 'python', code: 'x'.repeat(100_000) }));
+    const res = await post('application/json', bomb, { 'Content-Encoding': 'gzip' });
+
+    expect(bomb.length).toBeLessThan(2048);
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject(TOO_LARGE);
   });
 
   it('when a chunked body grows past BODY_LIMIT, then it is a 413 and the connection still serves the next request', async () => {
@@ -115,7 +130,7 @@ describe('JSON request bodies', () => {
     agent.destroy();
 
     expect(tooLarge.status).toBe(413);
-    expect(JSON.parse(tooLarge.body)).toMatchObject({ code: 'payload_too_large' });
+    expect(JSON.parse(tooLarge.body)).toMatchObject(TOO_LARGE);
     expect(next).toMatchObject({ status: 200, reused: true });
   });
 
