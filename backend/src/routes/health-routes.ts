@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { UpstreamUnavailableError } from '../errors.js';
+import { toErrorBody, UpstreamUnavailableError } from '../errors.js';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { getRequestId } from '../middleware/request-id.js';
 
 export interface HealthRouterDeps {
   runtimes: RuntimeCache;
@@ -57,8 +58,10 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
     const piston = pistonState();
     res.setHeader('Cache-Control', 'no-store');
     if (piston.status !== 'up' || piston.runtimes === 0) {
-      throw new UpstreamUnavailableError('The execution engine is not ready', {
-        retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
+      // "Not ready" is this probe's answer, not a failure of the gateway: it is sent here rather
+      // than thrown, so a probe every few seconds during an outage does not log an error each time
+      // (the runtime cache warns once that Piston is not answering).
+      const notReady = new UpstreamUnavailableError('The execution engine is not ready', {
         details: [
           {
             message:
@@ -69,6 +72,9 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
           },
         ],
       });
+      res.setHeader('Retry-After', String(UPSTREAM_RETRY_AFTER_SECONDS));
+      res.status(notReady.statusCode).json(toErrorBody(notReady, getRequestId(res)));
+      return;
     }
     res.json({ status: 'ready', piston });
   });

@@ -170,13 +170,20 @@ describe('GET /health/ready', () => {
     expect(res.body.details[0].message).toMatch(/no runtimes/);
   });
 
-  it('when Piston is down, then it is 503 with Retry-After', async () => {
-    const { app: gateway, fake } = await app();
+  it('when Piston is down, then it is 503 with Retry-After, and probing it logs no error', async () => {
+    const { app: gateway, fake, logs } = await app();
     await fake.close();
 
     const res = await request(gateway).get('/health/ready');
+    await request(gateway).get('/health/ready');
 
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();
+    expect(res.body).toMatchObject({
+      code: 'upstream_unavailable',
+      requestId: res.headers['x-request-id'],
+    });
+    const levels = logs.map((line) => (JSON.parse(line) as { level: number }).level);
+    expect(levels.filter((level) => level >= 50)).toEqual([]);
   });
 });
