@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Logger } from 'pino';
@@ -13,9 +14,9 @@ export interface ClientKeyOptions {
 
 /**
  * Computes the rate-limit key for the client once per request: its API key's name when it sent
- * one (see apiKeyAuth), else its IP (honouring only the
- * configured proxy hops), with IPv4-mapped addresses as plain IPv4 and IPv6 grouped by /56 as
- * express-rate-limit's ipKeyGenerator does. Keys are memoised per address, because parsing IPv6
+ * one (see apiKeyAuth), else its IP (honouring only the configured proxy hops; a port the proxy
+ * appended is dropped, and a value that is no address counts as the proxy's), with IPv4-mapped
+ * addresses as plain IPv4 and IPv6 grouped by /56 as express-rate-limit's ipKeyGenerator does. Keys are memoised per address, because parsing IPv6
  * on every request was the costliest part of rate limiting in the benchmark.
  *
  * @example app.use(clientKey({ trustProxy: 1, logger })); rateLimit({ keyGenerator: (_q, res) => getClientKey(res) });
@@ -23,6 +24,7 @@ export interface ClientKeyOptions {
 export function clientKey(options: ClientKeyOptions): RequestHandler {
   const memo = new Map<string, string>();
   let warnedAboutProxy = false;
+  let warnedAboutAddress = false;
   return function clientKeyMiddleware(req, res, next) {
     if (options.trustProxy === 0 && !warnedAboutProxy && req.headers['x-forwarded-for']) {
       warnedAboutProxy = true;
@@ -37,16 +39,38 @@ export function clientKey(options: ClientKeyOptions): RequestHandler {
       next();
       return;
     }
-    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const socketAddress = req.socket.remoteAddress ?? 'unknown';
+    const ip = req.ip ?? socketAddress;
     let key = memo.get(ip);
     if (key === undefined) {
+      const address = clientAddress(ip);
+      if (address === undefined && !warnedAboutAddress) {
+        warnedAboutAddress = true;
+        options.logger.warn(
+          { forwardedFor: ip.slice(0, 64) },
+          "the client address a trusted proxy sent is not an IP address; such requests are counted under the proxy's own address",
+        );
+      }
       if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
-      key = ipKeyGenerator(ip);
-      memo.set(ip, key);
+      key = ipKeyGenerator(address ?? clientAddress(socketAddress) ?? socketAddress);
+      // A fallback depends on the connection, not on the value: only real addresses are kept.
+      if (address !== undefined) memo.set(ip, key);
     }
     res.locals.clientKey = key;
     next();
   };
+}
+
+/**
+ * The IP address in what the trusted proxy hop named as the client, or undefined when it is not
+ * one. Some proxies (Azure Application Gateway, IIS ARR) append `address:port`; with the port
+ * kept, every new connection of one client would have a limit of its own.
+ */
+export function clientAddress(value: string): string | undefined {
+  if (isIP(value)) return value;
+  const withPort = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+)\]):\d{1,5}$/.exec(value);
+  const address = withPort?.[1] ?? withPort?.[2] ?? /^\[([0-9A-Fa-f:.]+)\]$/.exec(value)?.[1];
+  return address !== undefined && isIP(address) ? address : undefined;
 }
 
 /** The key clientKey() computed for this request. */
