@@ -35,7 +35,7 @@ export interface AppDeps {
   /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
   resultCache?: ResultCache;
   /** Overrides for the health probe's timing (tests). */
-  health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter'>;
+  health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
 }
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
@@ -62,7 +62,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.TRUST_PROXY);
   useCommonMiddleware(app, { config, logger, metrics });
 
-  app.use('/health', createHealthRouter({ runtimes, limiter, ...deps.health }));
+  app.use(
+    '/health',
+    createHealthRouter({ runtimes, limiter, redis: deps.shared?.health, ...deps.health }),
+  );
   app.use(
     '/metrics',
     createMetricsRouter({

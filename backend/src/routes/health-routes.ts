@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { toErrorBody, UpstreamUnavailableError } from '../errors.js';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
+import type { RedisHealth } from '../redis/redis-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { getRequestId } from '../middleware/request-id.js';
@@ -9,6 +10,8 @@ import { getRequestId } from '../middleware/request-id.js';
 export interface HealthRouterDeps {
   runtimes: RuntimeCache;
   limiter: Pick<ExecutionLimiter, 'stats'>;
+  /** Redis mode (REDIS_URL): the shared state's health, reported as `redis.state`. */
+  redis?: Pick<RedisHealth, 'state'> | undefined;
   /** `/health` asks Piston in the background when its last answer is older than this. */
   probeIntervalMs?: number;
   /** `/health/ready` waits for a fresh answer when the last one is older than this. */
@@ -48,6 +51,8 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       uptimeSeconds: Math.floor((now() - startedAt) / 1000),
       piston: pistonState(),
       executions: deps.limiter.stats(),
+      // Informational: the gateway serves on (fail open) while Redis is unreachable or full.
+      ...(deps.redis ? { redis: { state: deps.redis.state() } } : {}),
     });
   });
 

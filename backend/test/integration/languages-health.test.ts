@@ -107,8 +107,11 @@ describe('GET /health', () => {
       message: expect.any(String),
       uptimeSeconds: expect.any(Number),
       piston: { status: 'up', runtimes: 7 },
+      executions: { inFlight: 0, queued: 0, maxConcurrent: 8, maxQueue: 32 },
     });
     expect(new Date(res.body.timestamp).toString()).not.toBe('Invalid Date');
+    // Without REDIS_URL there is no shared state to report.
+    expect(res.body).not.toHaveProperty('redis');
   });
 
   it('when hit many times, then Piston is asked at most once per probe interval', async () => {

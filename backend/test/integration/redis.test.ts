@@ -84,6 +84,7 @@ describe.skipIf(!REDIS_URL)('a result in Redis that does not parse', () => {
       const after = await request(t.app).post('/api/execute').send(hello);
       const again = await request(t.app).post('/api/execute').send(hello);
       const metrics = (await request(t.app).get('/metrics')).text;
+      const health = await request(t.app).get('/health');
       direct.disconnect();
 
       expect(keys).toHaveLength(1);
@@ -95,6 +96,7 @@ describe.skipIf(!REDIS_URL)('a result in Redis that does not parse', () => {
       expect(metrics).toMatch(/^gateway_redis_up 1$/m);
       expect(metrics).toMatch(/^gateway_redis_errors_total 0$/m);
       expect(metrics).toMatch(/^gateway_redis_state\{state="working"\} 1$/m);
+      expect(health.body.redis).toEqual({ state: 'working' });
       expect(t.logs.some((line) => line.includes('does not parse'))).toBe(true);
       expect(t.logs.some((line) => line.includes('Redis unavailable'))).toBe(false);
     },
@@ -207,8 +209,11 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
       [1, 2, 3].map(() => request(t.app).post('/api/execute').send(program())),
     );
     const metricsDuring = (await request(t.app).get('/metrics')).text;
+    const healthDuring = await request(t.app).get('/health');
 
     expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(healthDuring.status).toBe(200);
+    expect(healthDuring.body.redis).toEqual({ state: 'unreachable' });
     // Fail open: no shared counter answered, so no limit was applied or reported.
     expect(during.every((r) => !(r.headers.ratelimit ?? '').includes('"execute"'))).toBe(true);
     expect(metricsDuring).toMatch(/^gateway_redis_up 0$/m);
