@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { apiRequestLimit } from '../../../src/auth/api-keys.js';
+import { loadConfig } from '../../../src/config.js';
 import { ERROR_STATUS } from '../../../src/errors.js';
 import { useTestApps } from '../../support/build-test-app.js';
 import { REPO_ROOT, readRepoFile } from '../../support/deployment-files.js';
@@ -53,6 +55,16 @@ describe('README.md', () => {
         status: expect.toSatisfy((status: number) => status === 404 || status === 405),
       });
     }
+  });
+
+  it("when it shows a key's usage, then the api limit is the one the gateway computes for that key", () => {
+    const example = /```json\n(\{\n  "identity": \{ "type": "api_key"[\s\S]*?)```/.exec(
+      readme,
+    )?.[1];
+    const usage = JSON.parse(example ?? 'null') as { limits: { name: string; limit: number }[] };
+    const limit = (name: string) => usage.limits.find((entry) => entry.name === name)?.limit;
+
+    expect(limit('api')).toBe(apiRequestLimit(limit('execute'), loadConfig({})));
   });
 
   it('when a client reads the errors table, then it lists every error code with its status', () => {
