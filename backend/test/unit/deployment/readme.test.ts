@@ -58,7 +58,7 @@ describe('README.md', () => {
   });
 
   it("when it shows a key's usage, then the api limit is the one the gateway computes for that key", () => {
-    const example = /```json\n(\{\n  "identity": \{ "type": "api_key"[\s\S]*?)```/.exec(
+    const example = /```json\n(\{\n {2}"identity": \{ "type": "api_key"[\s\S]*?)```/.exec(
       readme,
     )?.[1];
     const usage = JSON.parse(example ?? 'null') as { limits: { name: string; limit: number }[] };
