@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { getMountPath } from '../routes/create-router.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -15,7 +16,7 @@ export function recordHttpRequest(
   const routePath = (req.route as { path?: unknown } | undefined)?.path;
   const route =
     typeof routePath === 'string'
-      ? `${req.baseUrl}${routePath}`.replace(/(.)\/$/, '$1')
+      ? `${getMountPath(res) ?? req.baseUrl}${routePath}`.replace(/(.)\/$/, '$1')
       : 'unmatched';
   const labels = { method: req.method, route, status: String(res.statusCode) };
   metrics.httpRequests.inc(labels);

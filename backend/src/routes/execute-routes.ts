@@ -1,4 +1,4 @@
-import { Router, type RequestHandler, type Response } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
 import type {
   CacheStatus,
   ExecutionService,
@@ -11,6 +11,7 @@ import { parseBody } from '../middleware/validate.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { createRouter } from './create-router.js';
 
 export interface ExecuteRouterDeps {
   execution: ExecutionService;
@@ -37,7 +38,7 @@ interface Pending {
  * execution against the client's limit, run it on Piston and answer with the mapped result.
  */
 export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
-  const router = Router();
+  const router = createRouter();
   const pending = new WeakMap<Response, Pending>();
 
   function answer(res: Response, result: ExecuteResponse, cache: CacheStatus, started: bigint) {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { toErrorBody, UpstreamUnavailableError } from '../errors.js';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
@@ -6,6 +6,7 @@ import type { RedisHealth } from '../redis/redis-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { getRequestId } from '../middleware/request-id.js';
+import { createRouter } from './create-router.js';
 
 export interface HealthRouterDeps {
   runtimes: RuntimeCache;
@@ -24,7 +25,7 @@ export interface HealthRouterDeps {
  * `GET /health/ready` (readiness: 200 only when Piston answers with at least one runtime).
  */
 export function createHealthRouter(deps: HealthRouterDeps): Router {
-  const router = Router();
+  const router = createRouter();
   const now = deps.now ?? Date.now;
   const probeIntervalMs = deps.probeIntervalMs ?? 10_000;
   const readyMaxAgeMs = deps.readyMaxAgeMs ?? 2_000;

@@ -1,17 +1,18 @@
+import type { Router } from 'express';
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
 import type { PistonRuntime } from '../piston/piston-schemas.js';
 import { compareVersions } from '../runtimes/resolve-runtime.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import type { LanguagesResponse } from '../schemas/execute-response.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { createRouter } from './create-router.js';
 
 /** Editors may reuse the list this long, then revalidate cheaply with If-None-Match. */
 const CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=600';
 
 /** `GET /api/execute/languages`: installed runtimes from the cache, with ETag and 304s. */
 export function createLanguagesRouter(deps: { runtimes: RuntimeCache }): Router {
-  const router = Router();
+  const router = createRouter();
   let memo: { source: readonly PistonRuntime[]; body: LanguagesResponse; etag: string } | undefined;
 
   router.get('/', async (req, res) => {

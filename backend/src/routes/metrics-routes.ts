@@ -1,15 +1,16 @@
+import type { Router } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router } from 'express';
 import { UnauthorizedError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { createRouter } from './create-router.js';
 
 /**
  * `GET /metrics` in the Prometheus text format. With a token configured, the scraper must send
  * `Authorization: Bearer <token>`; it is compared in constant time.
  */
 export function createMetricsRouter(deps: { metrics: Metrics; token?: string }): Router {
-  const router = Router();
+  const router = createRouter();
   const expected = deps.token === undefined ? undefined : digest(deps.token);
 
   router.get('/', async (req, res) => {

@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 import { getApiKey } from '../middleware/api-key.js';
 import { getClientKey } from '../middleware/client-key.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { createRouter } from './create-router.js';
 
 /** A limiter the caller is subject to, with the numbers that describe it. */
 export interface UsageLimiter {
@@ -18,7 +19,7 @@ export interface UsageLimiter {
  * is left and when it resets. Reading it does not use up executions.
  */
 export function createUsageRouter(deps: { limiters: UsageLimiter[]; now?: () => number }): Router {
-  const router = Router();
+  const router = createRouter();
   const now = deps.now ?? Date.now;
 
   router.get('/', async (_req, res) => {

@@ -42,10 +42,35 @@ describe('GET /metrics', () => {
     expect(
       sample(text, 'gateway_http_requests_total{method="GET",route="unmatched",status="404"}'),
     ).toBe(1);
+    // Refused inside the route, so the router has handed the request back by the time it closes.
+    expect(
+      sample(text, 'gateway_http_requests_total{method="POST",route="/api/execute",status="429"}'),
+    ).toBe(1);
     expect(sample(text, 'gateway_executions_in_flight')).toBe(0);
     expect(sample(text, 'gateway_piston_up')).toBe(1);
     expect(sample(text, 'gateway_piston_runtimes')).toBe(7);
     expect(text).toContain('gateway_execution_duration_seconds_bucket');
+  });
+
+  it('when a route answers with an error, then the request is counted under that route', async () => {
+    const t = await app();
+
+    await request(t.app).post('/api/execute').send({ language: 'python' });
+    await request(t.app).get('/api/execute');
+    await request(t.app).post('/health/ready');
+    await request(t.app).get('/api/execute/nope');
+    const text = (await request(t.app).get('/metrics')).text;
+    const series = text
+      .split('\n')
+      .filter((line) => line.startsWith('gateway_http_requests_total{'))
+      .map((line) => line.slice(0, line.lastIndexOf(' ')));
+
+    expect(series).toEqual([
+      'gateway_http_requests_total{method="POST",route="/api/execute",status="400"}',
+      'gateway_http_requests_total{method="GET",route="/api/execute",status="405"}',
+      'gateway_http_requests_total{method="POST",route="/health/ready",status="405"}',
+      'gateway_http_requests_total{method="GET",route="unmatched",status="404"}',
+    ]);
   });
 
   it('when the queue sheds a request, then the shed counter counts it', async () => {
