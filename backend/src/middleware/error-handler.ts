@@ -8,6 +8,7 @@ import {
   InternalServerError,
   toErrorBody,
 } from '../errors.js';
+import { setLoggedError } from './observe-requests.js';
 import { getRequestId } from './request-id.js';
 import { zodIssuesToDetails } from './validate.js';
 
@@ -21,12 +22,13 @@ interface HttpLibraryError {
 
 /**
  * The one error handler, registered last: every error becomes the flat JSON error body with a
- * stable code. 5xx are logged at error level with their cause; nothing internal reaches a client.
+ * stable code. 5xx are logged at error level with their cause, on the request's access line
+ * (observe-requests); nothing internal reaches a client.
  *
  * @example app.use(createErrorHandler(logger));
  */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
-  return function errorHandler(error: unknown, req, res, next) {
+  return function errorHandler(error: unknown, _req, res, next) {
     if (res.headersSent) {
       next(error);
       return;
@@ -40,12 +42,10 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = getRequestId(res);
     // Shedding load is the gateway working as designed: counted in metrics, not logged as an error.
     if (appError.statusCode >= 500 && appError.code !== 'overloaded') {
-      logger.error(
-        { err: appError, cause: appError.cause, requestId, method: req.method, path: req.path },
-        appError.message,
-      );
+      // Logged with its cause on the request's own access line: one line per failed request.
+      setLoggedError(res, appError);
     }
-    // For metrics: which refusal this was (rate limited, overloaded, ...).
+    // For metrics and the access log: which refusal this was (rate limited, overloaded, ...).
     res.locals.errorCode = appError.code;
     if (appError.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(appError.retryAfterSeconds));

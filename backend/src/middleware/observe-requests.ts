@@ -8,6 +8,8 @@ import { assignRequestId } from './request-id.js';
 /** Probes and scrapes would drown the access log; they are still counted in metrics. */
 const UNLOGGED_PREFIXES = ['/health', '/metrics'];
 
+const LOGGED_ERROR = 'loggedError';
+
 /**
  * The first middleware: gives the request its id, then, once the response is over, counts and
  * times it and writes one access-log line. One `close` listener per request does all of it,
@@ -39,7 +41,8 @@ function logRequest(
   res: Response,
   { id, seconds }: { id: string; seconds: number },
 ): void {
-  if (UNLOGGED_PREFIXES.some((prefix) => req.originalUrl.startsWith(prefix))) return;
+  const error = getLoggedError(res);
+  if (!error && UNLOGGED_PREFIXES.some((prefix) => req.originalUrl.startsWith(prefix))) return;
   const apiKey = getApiKey(res)?.name;
   const cache = res.getHeader('X-Cache');
   const code = res.locals.errorCode as string | undefined;
@@ -59,6 +62,7 @@ function logRequest(
       ...(cache ? { cache } : {}),
     },
     responseTime: Math.round(seconds * 1e6) / 1e3,
+    ...(error ? { err: error, cause: error.cause } : {}),
   };
   if (!res.writableFinished) {
     logger.info(line, 'request aborted by the client');
@@ -66,5 +70,15 @@ function logRequest(
   }
   const failed = res.statusCode >= 500 && res.locals.errorCode !== 'overloaded';
   const level = failed ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
-  logger[level](line, 'request completed');
+  logger[level](line, error ? `request failed: ${error.message}` : 'request completed');
+}
+
+/** Marks the error a response failed with, for its access line (the error handler sets it). */
+export function setLoggedError(res: Response, error: Error): void {
+  res.locals[LOGGED_ERROR] = error;
+}
+
+function getLoggedError(res: Response): Error | undefined {
+  const error: unknown = res.locals[LOGGED_ERROR];
+  return error instanceof Error ? error : undefined;
 }

@@ -71,6 +71,26 @@ describe('access log', () => {
     ]);
   });
 
+  it('when a request fails with a server error, then its one log line carries the error and its cause', async () => {
+    const { app: gateway, logs, fake } = await app();
+    await fake.close();
+
+    const res = await request(gateway).post('/api/execute').send(hello);
+    await until(() => accessLines(logs).length > 0);
+
+    const errors = logs
+      .map((line) => JSON.parse(line) as AccessLine & { err?: { message: string } })
+      .filter((line) => line.level >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      msg: 'request failed: The execution engine is unavailable, try again shortly',
+      req: { id: res.headers['x-request-id'], url: '/api/execute' },
+      res: { statusCode: 503, code: 'upstream_unavailable' },
+      cause: { code: 'ECONNREFUSED' },
+    });
+    expect(errors[0]?.err?.message).toContain('ECONNREFUSED');
+  });
+
   it('when a caller uses an API key, then the line names the key (never the secret), the cache status and the error code', async () => {
     const secret = 'acme-secret-key-0123456789';
     const { app: gateway, logs } = await app({
