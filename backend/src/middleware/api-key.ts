@@ -22,6 +22,8 @@ export function apiKeyAuth(options: ApiKeyOptions): RequestHandler {
     const presented = bearer ?? req.get('x-api-key');
     if (presented === undefined || presented === '') {
       if (options.required) {
+        // A 401 names the scheme to use (RFC 9110 §11.6.1).
+        res.setHeader('WWW-Authenticate', 'Bearer realm="api"');
         throw new UnauthorizedError(
           'api_key_required',
           'An API key is required: send Authorization: Bearer <key> or X-API-Key',
@@ -31,7 +33,10 @@ export function apiKeyAuth(options: ApiKeyOptions): RequestHandler {
       return;
     }
     const key = lookup(presented);
-    if (!key) throw new UnauthorizedError('invalid_api_key', 'The API key is not valid');
+    if (!key) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"');
+      throw new UnauthorizedError('invalid_api_key', 'The API key is not valid');
+    }
     res.locals.apiKey = key;
     next();
   };

@@ -76,6 +76,7 @@ describe('API keys', () => {
 
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_api_key');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token"');
     expect(fake.executeCalls()).toHaveLength(0);
   });
 
@@ -88,7 +89,9 @@ describe('API keys', () => {
 
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.code).toBe('api_key_required');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
     expect(keyed.status).toBe(200);
+    expect(keyed.headers['www-authenticate']).toBeUndefined();
     expect(health.status).toBe(200);
   });
 
