@@ -7,11 +7,11 @@ import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
 import { createMetrics } from './metrics/metrics.js';
 import { apiKeyAuth, getApiKey } from './middleware/api-key.js';
-import { clientKey, getClientKey } from './middleware/client-key.js';
+import { clientKey } from './middleware/client-key.js';
 import { useCommonMiddleware } from './middleware/common.js';
 import { createErrorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
-import { createRateLimit } from './middleware/rate-limit.js';
+import { createRateLimit, refundHit } from './middleware/rate-limit.js';
 import type { PistonClient } from './piston/piston-client.js';
 import { createExecuteRouter } from './routes/execute-routes.js';
 import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
@@ -121,10 +121,8 @@ export function createApp(deps: AppDeps): Express {
       limiter: executeLimiter,
       // An execution that never ran (shed, or Piston unreachable) is not charged to the client.
       // A store that fails reports the outage itself (Redis health); the refund is then lost.
-      refund: (res) => {
-        (async () => {
-          await executeStore.decrement(getClientKey(res));
-        })().catch(() => undefined);
+      refund: (req, res) => {
+        refundHit({ name: 'execute', store: executeStore }, req, res).catch(() => undefined);
       },
     }),
   );

@@ -1,5 +1,10 @@
-import type { Response } from 'express';
-import { rateLimit, type RateLimitRequestHandler, type Store } from 'express-rate-limit';
+import type { Request, Response } from 'express';
+import {
+  rateLimit,
+  type RateLimitInfo,
+  type RateLimitRequestHandler,
+  type Store,
+} from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { RateLimitedError } from '../errors.js';
 import { getClientKey } from './client-key.js';
@@ -26,6 +31,8 @@ export function createRateLimit(options: RateLimitOptions): RateLimitRequestHand
   const shared = !store.localKeys;
   return rateLimit({
     identifier: options.name,
+    // Each limiter's count under its own name: the two limiters would overwrite `req.rateLimit`.
+    requestPropertyName: countProperty(options.name),
     windowMs: options.windowMs,
     limit: typeof limit === 'number' ? limit : (_req, res) => limit(res),
     standardHeaders: 'draft-8',
@@ -51,4 +58,25 @@ export function createRateLimit(options: RateLimitOptions): RateLimitRequestHand
       next(new RateLimitedError(`Too many requests; try again${when}`));
     },
   });
+}
+
+function countProperty(name: string): string {
+  return `rateLimit:${name}`;
+}
+
+/**
+ * Gives back the hit a limiter counted for this request. Only within the window it was counted
+ * in: after the window rolled over the counter is a new one (and in Redis a DECR would create a
+ * key without expiry). Nothing is given back when nothing was counted (a store that failed open).
+ */
+export async function refundHit(
+  limiter: { name: string; store: Store },
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[
+    countProperty(limiter.name)
+  ];
+  if (!counted?.resetTime || Date.now() >= counted.resetTime.getTime()) return;
+  await limiter.store.decrement(getClientKey(res));
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type {
   CacheStatus,
   ExecutionService,
@@ -18,7 +18,7 @@ export interface ExecuteRouterDeps {
   /** Per-client limit on executions; answers from the result cache do not count. */
   limiter: RequestHandler;
   /** Gives back the execution a request was counted for, when it never ran. */
-  refund: (res: Response) => void;
+  refund: (req: Request, res: Response) => void;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   metrics: Metrics;
@@ -70,7 +70,7 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
       next();
     },
     deps.limiter,
-    async function execute(_req, res) {
+    async function execute(req, res) {
       const { prepared, started } = pending.get(res) as Pending;
       // Stop the upstream call if the client goes away before the answer is ready, including
       // while the steps above were waiting (then nothing is started at all).
@@ -82,7 +82,7 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
       // Only once the answer is sent: a client that hangs up is charged, or hanging up early
       // would be a way to run code for free.
       res.once('finish', () => {
-        if (NEVER_RAN.has(res.locals.errorCode as string)) deps.refund(res);
+        if (NEVER_RAN.has(res.locals.errorCode as string)) deps.refund(req, res);
       });
       const outcome = await deps.execution.run(prepared, controller.signal);
       answer(res, outcome.result, outcome.cache, started);

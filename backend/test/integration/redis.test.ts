@@ -67,6 +67,55 @@ describe.skipIf(!REDIS_URL)('two gateway instances on one Redis', () => {
   });
 });
 
+describe.skipIf(!REDIS_URL)('executions that never ran, with counters in Redis', () => {
+  it('when Piston cannot be reached, then the shared execution counter is given back', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const t = await instance(REDIS_URL!, prefix, { EXECUTE_RATE_LIMIT_MAX: '2' });
+    await t.runtimes.refresh();
+    t.fake.behave('execute', { kind: 'reset' });
+
+    const codes = [];
+    for (let i = 0; i < 3; i += 1) {
+      codes.push((await request(t.app).post('/api/execute').send(program())).body.code);
+    }
+    const usage = await request(t.app).get('/api/usage');
+
+    expect(codes).toEqual(['upstream_unavailable', 'upstream_unavailable', 'upstream_unavailable']);
+    expect(usage.body.limits[1]).toMatchObject({ name: 'execute', remaining: 2 });
+  });
+
+  it('when the window rolled over while the request waited, then nothing is given back (no counter without expiry is left)', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const t = await instance(REDIS_URL!, prefix, {
+      EXECUTE_RATE_LIMIT_WINDOW_MS: '1000',
+      MAX_CONCURRENT_EXECUTIONS: '1',
+      QUEUE_TIMEOUT_MS: '1300',
+    });
+    await t.runtimes.refresh();
+    t.fake.behave('execute', { kind: 'hang' });
+    const direct = new Redis(REDIS_URL!);
+
+    // Holds the one slot until the app is closed after the test.
+    void request(t.app)
+      .post('/api/execute')
+      .send(program())
+      .then(
+        (r) => r,
+        () => undefined,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const queued = await request(t.app).post('/api/execute').send(program());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const keys = await direct.keys(`${prefix}rl:execute:*`);
+    const ttls = await Promise.all(keys.map((key) => direct.pttl(key)));
+    direct.disconnect();
+
+    expect(queued.body.code).toBe('overloaded');
+    // -1 would be a key DECR created after the window's key expired: never expiring.
+    expect(ttls.filter((ttl) => ttl === -1)).toEqual([]);
+  }, 10_000);
+});
+
 describe.skipIf(!REDIS_URL)('a result in Redis that does not parse', () => {
   it.each([
     ['is not JSON', '{"success":tr'],
