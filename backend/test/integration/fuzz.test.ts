@@ -79,3 +79,67 @@ describe('POST /api/execute with random bodies', () => {
     );
   }, 120_000);
 });
+
+describe('any route with random headers', () => {
+  let keyed: TestApp;
+  beforeAll(async () => {
+    keyed = await buildTestApp({
+      TRUST_PROXY: '1',
+      API_KEYS: 'acme:acme-secret-key-0123456789:50',
+      RESULT_CACHE_TTL_MS: '60000',
+    });
+  });
+  afterAll(async () => {
+    await keyed.close();
+  });
+
+  /** What a client or a proxy may put in a header: printable ASCII. */
+  const headerValue = fc.oneof(
+    fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }),
+    fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 65535 })).map(([ip, port]) => `${ip}:${port}`),
+    fc.ipV6().map((ip) => `[${ip}]:443, ${ip}`),
+    fc.constantFrom('acme-secret-key-0123456789', 'Bearer acme-secret-key-0123456789', ''),
+  );
+  const route = fc.constantFrom<readonly ['post' | 'get' | 'delete', string]>(
+    ['post', '/api/execute'],
+    ['get', '/api/execute'],
+    ['get', '/api/execute/languages'],
+    ['get', '/api/usage'],
+    ['delete', '/api/usage'],
+    ['get', '/health'],
+    ['get', '/health/ready'],
+    ['get', '/nope'],
+  );
+
+  it('when headers are random (addresses, ids, keys, encodings), then it never answers 5xx and errors are JSON', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        route,
+        fc.dictionary(
+          fc.constantFrom(
+            'X-Forwarded-For',
+            'X-Request-Id',
+            'Authorization',
+            'X-API-Key',
+            'Accept-Encoding',
+            'If-None-Match',
+            'Origin',
+          ),
+          headerValue,
+        ),
+        async ([method, path], headers) => {
+          const call = request(keyed.app)[method](path).set(headers);
+          const res = await (method === 'post'
+            ? call.send({ language: 'python', code: 'print(1)' })
+            : call);
+
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(ErrorResponseSchema.safeParse(res.body).success).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  }, 120_000);
+});
