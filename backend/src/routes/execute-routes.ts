@@ -6,11 +6,11 @@ import type {
 } from '../execution/execution-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { getJsonText, jsonBody } from '../middleware/json-body.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { requireJson } from '../middleware/require-json.js';
 import { parseBody } from '../middleware/validate.js';
-import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
-import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
 
 export interface ExecuteRouterDeps {

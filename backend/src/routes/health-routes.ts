@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { toErrorBody, UpstreamUnavailableError } from '../errors.js';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { getRequestId } from '../middleware/request-id.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
 import type { RedisHealth } from '../redis/redis-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
-import { methodNotAllowed } from '../middleware/method-not-allowed.js';
-import { getRequestId } from '../middleware/request-id.js';
 import { createRouter } from './create-router.js';
 
 export interface HealthRouterDeps {

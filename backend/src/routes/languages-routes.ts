@@ -1,10 +1,10 @@
 import type { Router } from 'express';
 import { createHash } from 'node:crypto';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import type { PistonRuntime } from '../piston/piston-schemas.js';
 import { compareVersions } from '../runtimes/resolve-runtime.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import type { LanguagesResponse } from '../schemas/execute-response.js';
-import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { createRouter } from './create-router.js';
 
 /** Editors may reuse the list this long, then revalidate cheaply with If-None-Match. */
