@@ -2,7 +2,8 @@ import type { Router } from 'express';
 import { createHash } from 'node:crypto';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import type { PistonRuntime } from '../piston/piston-schemas.js';
-import { compareVersions } from '../runtimes/resolve-runtime.js';
+import { COMMON_LANGUAGE_NAMES } from '../runtimes/language-names.js';
+import { compareVersions, findLanguage } from '../runtimes/resolve-runtime.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import type { LanguagesResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
@@ -37,10 +38,25 @@ export function createLanguagesRouter(deps: { runtimes: RuntimeCache }): Router 
   return router;
 }
 
-/** One entry per installed version, by language name, newest version first. */
+/**
+ * One entry per installed version, by language name, newest version first. `aliases` are all the
+ * other names `POST /api/execute` accepts for it: Piston's own, then the common names the gateway
+ * adds (`node`, `ts`, `golang`, ...) that resolve to this language with this runtime list.
+ */
 export function toLanguagesResponse(runtimes: readonly PistonRuntime[]): LanguagesResponse {
+  const added = new Map<string, string[]>();
+  for (const name of Object.keys(COMMON_LANGUAGE_NAMES)) {
+    const language = findLanguage(runtimes, name)[0]?.language;
+    if (language !== undefined) added.set(language, [...(added.get(language) ?? []), name]);
+  }
   const languages = runtimes
-    .map((rt) => ({ language: rt.language, version: rt.version, aliases: [...rt.aliases] }))
+    .map((rt) => ({
+      language: rt.language,
+      version: rt.version,
+      aliases: [...new Set([...rt.aliases, ...(added.get(rt.language) ?? [])])].filter(
+        (alias) => alias !== rt.language,
+      ),
+    }))
     .sort((a, b) => a.language.localeCompare(b.language) || compareVersions(b.version, a.version));
   return { languages };
 }

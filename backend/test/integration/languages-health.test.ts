@@ -30,6 +30,37 @@ describe('GET /api/execute/languages', () => {
     expect(res.body.languages[1]).toEqual({ language: 'c', version: '12.2.0', aliases: ['gcc'] });
   });
 
+  it("when the gateway accepts more names than Piston's aliases, then the list says so, and each name runs", async () => {
+    const { app: gateway } = await app();
+
+    const res = await request(gateway).get('/api/execute/languages');
+    const aliases = Object.fromEntries(
+      (res.body.languages as { language: string; aliases: string[] }[]).map((l) => [
+        l.language,
+        l.aliases,
+      ]),
+    );
+
+    expect(aliases.javascript).toEqual([
+      'node-javascript',
+      'node-js',
+      'js',
+      'node',
+      'nodejs',
+      'node.js',
+    ]);
+    expect(aliases['c++']).toEqual(['cpp', 'g++', 'cxx']);
+    expect(aliases.bash).toEqual(['sh', 'shell']);
+    for (const [language, names] of Object.entries(aliases)) {
+      for (const name of names) {
+        const run = await request(gateway)
+          .post('/api/execute')
+          .send({ language: name, code: 'print(1)' });
+        expect({ name, language: run.body.language }).toEqual({ name, language });
+      }
+    }
+  });
+
   it('when the client revalidates with If-None-Match, then it is a 304 without a body', async () => {
     const { app: gateway } = await app();
 

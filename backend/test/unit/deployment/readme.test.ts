@@ -67,6 +67,15 @@ describe('README.md', () => {
     expect(limit('api')).toBe(apiRequestLimit(limit('execute'), loadConfig({})));
   });
 
+  it('when it shows the languages list, then that is what the gateway answers for the recorded runtimes', async () => {
+    const t = await app();
+    const example = /```json\n(\{\n {2}"languages": [\s\S]*?)```/.exec(readme)?.[1];
+
+    const res = await request(t.app).get('/api/execute/languages');
+
+    expect(JSON.parse(example ?? 'null')).toEqual(res.body);
+  });
+
   it('when a client reads the errors table, then it lists every error code with its status', () => {
     const table = new Map(
       [...readme.matchAll(/^\| `([a-z_]+)` +\| (\d{3}) +\|/gm)].map((m) => [m[1]!, Number(m[2])]),
