@@ -11,7 +11,7 @@ import { clientKey } from './middleware/client-key.js';
 import { useCommonMiddleware } from './middleware/common.js';
 import { createErrorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
-import { createRateLimit, refundHit } from './middleware/rate-limit.js';
+import { createRateLimit } from './middleware/rate-limit.js';
 import type { PistonClient } from './piston/piston-client.js';
 import { createExecuteRouter } from './routes/execute-routes.js';
 import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
@@ -52,7 +52,6 @@ export function createApp(deps: AppDeps): Express {
           deps.shared.health,
         )
       : new MemoryStore();
-  const executeStore = storeFor('execute');
   const app = express();
 
   app.disable('x-powered-by');
@@ -89,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
     windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
     limit: (res) => getApiKey(res)?.limit ?? config.EXECUTE_RATE_LIMIT_MAX,
     logger,
-    store: executeStore,
+    store: storeFor('execute'),
   });
   app.use('/api', apiLimiter);
   app.use(
@@ -120,10 +119,7 @@ export function createApp(deps: AppDeps): Express {
       bodyLimit: config.BODY_LIMIT,
       limiter: executeLimiter,
       // An execution that never ran (shed, or Piston unreachable) is not charged to the client.
-      // A store that fails reports the outage itself (Redis health); the refund is then lost.
-      refund: (req, res) => {
-        refundHit({ name: 'execute', store: executeStore }, req, res).catch(() => undefined);
-      },
+      refund: executeLimiter.refund,
     }),
   );
 

@@ -20,19 +20,32 @@ export interface RateLimitOptions {
   store: Store;
 }
 
+/** A limiter that can also give back the hit it counted for a request. */
+export interface RefundableRateLimit extends RateLimitRequestHandler {
+  /**
+   * Gives back the hit counted for this request, only within the window it was counted in:
+   * after the window rolled over the counter is a new one (and in Redis a DECR would create a
+   * key without expiry). Nothing is given back when nothing was counted (a store that failed
+   * open). A store that fails here reports it itself (Redis health); the refund is then lost.
+   */
+  refund: (req: Request, res: Response) => void;
+}
+
 /**
  * A per-client rate limiter (keyed by clientKey()) that sends the standard `RateLimit` headers (IETF draft 8) and,
- * when exceeded, `Retry-After` plus the usual JSON error body (429 rate_limited).
+ * when exceeded, `Retry-After` plus the usual JSON error body (429 rate_limited), with
+ * `refund` to give a counted hit back.
  *
  * @example app.use('/api', createRateLimit({ name: 'api', windowMs: 60_000, limit: 100, logger }));
  */
-export function createRateLimit(options: RateLimitOptions): RateLimitRequestHandler {
+export function createRateLimit(options: RateLimitOptions): RefundableRateLimit {
   const { limit, store } = options;
   const shared = !store.localKeys;
-  return rateLimit({
+  const countProperty = `rateLimit:${options.name}`;
+  const handler = rateLimit({
     identifier: options.name,
     // Each limiter's count under its own name: the two limiters would overwrite `req.rateLimit`.
-    requestPropertyName: countProperty(options.name),
+    requestPropertyName: countProperty,
     windowMs: options.windowMs,
     limit: typeof limit === 'number' ? limit : (_req, res) => limit(res),
     standardHeaders: 'draft-8',
@@ -58,25 +71,13 @@ export function createRateLimit(options: RateLimitOptions): RateLimitRequestHand
       next(new RateLimitedError(`Too many requests; try again${when}`));
     },
   });
-}
-
-function countProperty(name: string): string {
-  return `rateLimit:${name}`;
-}
-
-/**
- * Gives back the hit a limiter counted for this request. Only within the window it was counted
- * in: after the window rolled over the counter is a new one (and in Redis a DECR would create a
- * key without expiry). Nothing is given back when nothing was counted (a store that failed open).
- */
-export async function refundHit(
-  limiter: { name: string; store: Store },
-  req: Request,
-  res: Response,
-): Promise<void> {
-  const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[
-    countProperty(limiter.name)
-  ];
-  if (!counted?.resetTime || Date.now() >= counted.resetTime.getTime()) return;
-  await limiter.store.decrement(getClientKey(res));
+  return Object.assign(handler, {
+    refund: (req: Request, res: Response) => {
+      const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty];
+      if (!counted?.resetTime || Date.now() >= counted.resetTime.getTime()) return;
+      (async () => {
+        await store.decrement(getClientKey(res));
+      })().catch(() => undefined);
+    },
+  });
 }
