@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import {
@@ -39,19 +39,27 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const appError = toAppError(error);
-    const requestId = getRequestId(res);
     // Shedding load is the gateway working as designed: counted in metrics, not logged as an error.
     if (appError.statusCode >= 500 && appError.code !== 'overloaded') {
       // Logged with its cause on the request's own access line: one line per failed request.
       setLoggedError(res, appError);
     }
-    // For metrics and the access log: which refusal this was (rate limited, overloaded, ...).
-    res.locals.errorCode = appError.code;
-    if (appError.retryAfterSeconds !== undefined) {
-      res.setHeader('Retry-After', String(appError.retryAfterSeconds));
-    }
-    res.status(appError.statusCode).json(toErrorBody(appError, requestId));
+    sendError(res, appError);
   };
+}
+
+/**
+ * Answers with an error's status, its `Retry-After` and the JSON error body. For a route whose
+ * error is an expected answer rather than a failure (a readiness probe's "not ready"); everything
+ * thrown goes through the error handler, which also decides what to log.
+ */
+export function sendError(res: Response, appError: AppError): void {
+  // For metrics and the access log: which refusal this was (rate limited, overloaded, ...).
+  res.locals.errorCode = appError.code;
+  if (appError.retryAfterSeconds !== undefined) {
+    res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+  }
+  res.status(appError.statusCode).json(toErrorBody(appError, getRequestId(res)));
 }
 
 /** Translates anything thrown into an AppError with a safe message. */

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
-import { toErrorBody, UpstreamUnavailableError } from '../errors.js';
+import { UpstreamUnavailableError } from '../errors.js';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
+import { sendError } from '../middleware/error-handler.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
-import { getRequestId } from '../middleware/request-id.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
 import type { RedisHealth } from '../redis/redis-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
@@ -68,6 +68,7 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       // than thrown, so a probe every few seconds during an outage does not log an error each time
       // (the runtime cache warns once that Piston is not answering).
       const notReady = new UpstreamUnavailableError('The execution engine is not ready', {
+        retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
         details: [
           {
             message:
@@ -78,8 +79,7 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
           },
         ],
       });
-      res.setHeader('Retry-After', String(UPSTREAM_RETRY_AFTER_SECONDS));
-      res.status(notReady.statusCode).json(toErrorBody(notReady, getRequestId(res)));
+      sendError(res, notReady);
       return;
     }
     res.json({ status: 'ready', piston });
