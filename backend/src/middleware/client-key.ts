@@ -44,21 +44,30 @@ export function clientKey(options: ClientKeyOptions): RequestHandler {
     let key = memo.get(ip);
     if (key === undefined) {
       const address = clientAddress(ip);
-      if (address === undefined && !warnedAboutAddress) {
-        warnedAboutAddress = true;
-        options.logger.warn(
-          { forwardedFor: ip.slice(0, 64) },
-          "the client address a trusted proxy sent is not an IP address; such requests are counted under the proxy's own address",
-        );
+      if (address === undefined) {
+        if (!warnedAboutAddress) {
+          warnedAboutAddress = true;
+          options.logger.warn(
+            { forwardedFor: ip.slice(0, 64) },
+            "the client address a trusted proxy sent is not an IP address; such requests are counted under the proxy's own address",
+          );
+        }
+        // Not remembered under the value: the fallback depends on the connection.
+        key = memo.get(socketAddress) ?? remember(socketAddress, socketAddress);
+      } else {
+        key = remember(ip, address);
       }
-      if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
-      key = ipKeyGenerator(address ?? clientAddress(socketAddress) ?? socketAddress);
-      // A fallback depends on the connection, not on the value: only real addresses are kept.
-      if (address !== undefined) memo.set(ip, key);
     }
     res.locals.clientKey = key;
     next();
   };
+
+  function remember(value: string, address: string): string {
+    if (memo.size >= MAX_MEMO_ENTRIES) memo.clear();
+    const key = ipKeyGenerator(address);
+    memo.set(value, key);
+    return key;
+  }
 }
 
 /**
