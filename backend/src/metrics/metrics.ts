@@ -117,7 +117,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     }),
     executionDuration: new Histogram({
       name: 'gateway_execution_duration_seconds',
-      help: 'Time to answer an execution (queue, Piston and mapping), by language and status',
+      help: 'Time to answer an execution that ran (queue, Piston and mapping; not cache hits), by language and status',
       labelNames: ['language', 'status'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
       registers,
