@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { getApiKey } from './api-key.js';
@@ -40,7 +40,7 @@ export function clientKey(options: ClientKeyOptions): RequestHandler {
       return;
     }
     const socketAddress = req.socket.remoteAddress ?? 'unknown';
-    const ip = req.ip ?? socketAddress;
+    const ip = getClientIp(req, res) ?? socketAddress;
     let key = memo.get(ip);
     if (key === undefined) {
       const address = clientAddress(ip);
@@ -80,6 +80,19 @@ export function clientAddress(value: string): string | undefined {
   const withPort = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+)\]):\d{1,5}$/.exec(value);
   const address = withPort?.[1] ?? withPort?.[2] ?? /^\[([0-9A-Fa-f:.]+)\]$/.exec(value)?.[1];
   return address !== undefined && isIP(address) ? address : undefined;
+}
+
+/**
+ * The client's address as Express derives it from TRUST_PROXY (`req.ip`), computed once per
+ * request: proxy-addr walks the forwarded chain on every read of `req.ip`, and both the rate-limit
+ * key and the access log need it.
+ */
+export function getClientIp(req: Request, res: Response): string | undefined {
+  const known: unknown = res.locals.clientIp;
+  if (typeof known === 'string') return known;
+  const ip = req.ip;
+  res.locals.clientIp = ip;
+  return ip;
 }
 
 /** The key clientKey() computed for this request. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { recordHttpRequest } from '../metrics/http-metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { getApiKey } from './api-key.js';
+import { getClientIp } from './client-key.js';
 import { assignRequestId } from './request-id.js';
 
 /** Probes and scrapes would drown the access log; they are still counted in metrics. */
@@ -52,7 +53,7 @@ function logRequest(
       method: req.method,
       url: req.originalUrl,
       // The client's address as the rate limits see it (TRUST_PROXY hops), not the proxy's.
-      remoteAddress: req.ip,
+      remoteAddress: getClientIp(req, res),
       // Which caller, by the key's name (never the key itself).
       ...(apiKey ? { apiKey } : {}),
     },
