@@ -22,13 +22,19 @@ export function extraFileName(language: string, index: number): string {
   return withExtension(`file${index}`, language);
 }
 
+/**
+ * Java source that is not code: comments, text blocks, strings and char literals. One pass, so
+ * whichever starts first wins: `"src/*.java"` is a string, not the start of a comment. A comment
+ * or text block left open runs to the end of the source, as it does for javac; matching it there
+ * also keeps the scan linear (ending it only at a closing mark made `/*a/*a/*a...` quadratic: a
+ * 100 KB body held the event loop for over a second).
+ */
+const JAVA_NOT_CODE =
+  /\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"""[\s\S]*?(?:"""|$)|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g;
+
 /** The first public top-level type declared in Java source, ignoring comments and strings. */
 export function javaPublicClass(source: string): string | undefined {
-  const stripped = source
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/\/\/[^\n]*/g, ' ')
-    .replace(/"(?:\\.|[^"\\\n])*"/g, '""');
-  return JAVA_PUBLIC_TYPE.exec(stripped)?.[1];
+  return JAVA_PUBLIC_TYPE.exec(source.replace(JAVA_NOT_CODE, ' '))?.[1];
 }
 
 function withExtension(base: string, language: string): string {

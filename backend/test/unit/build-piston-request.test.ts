@@ -51,6 +51,27 @@ describe('entryFileName', () => {
     expect(javaPublicClass(source)).toBe('Real');
   });
 
+  it('when a string holds comment markers, then they do not hide the public class', () => {
+    const source = [
+      'class Paths { static final String GLOB = "src/*.java", URL = "https://x"; }',
+      'public class Main { /** Lists the files. */ void f() {} }',
+    ].join('\n');
+    expect(javaPublicClass(source)).toBe('Main');
+    expect(javaPublicClass("class A { char c = '\"'; }\npublic class B {}")).toBe('B');
+    expect(
+      javaPublicClass(
+        'class T { String s = """\n  public class Fake {}\n  """; }\npublic class C {}',
+      ),
+    ).toBe('C');
+  });
+
+  it('when a comment or text block is never closed, then the rest of the source is inside it', () => {
+    // As javac reads it; ending such a comment only at a closing mark made the scan quadratic.
+    expect(javaPublicClass('/* draft\npublic class Hidden {}')).toBeUndefined();
+    expect(javaPublicClass('class T { String s = """\npublic class Hidden {}')).toBeUndefined();
+    expect(entryFileName('java', '/*a'.repeat(30_000))).toBe('Main.java');
+  });
+
   it('when the public type is a record or interface, then it names the file', () => {
     expect(javaPublicClass('public record Point(int x) {}')).toBe('Point');
     expect(javaPublicClass('public interface Shape {}')).toBe('Shape');
