@@ -12,18 +12,36 @@ export function parseBody<B extends z.ZodType>(schema: B, body: unknown): z.infe
   return result.data;
 }
 
-/** Turns zod issues into `details` entries naming each bad field. */
+/**
+ * The most `details` entries one error lists: a body with thousands of unknown keys would
+ * otherwise be answered with a list several times its own size.
+ */
+export const MAX_DETAILS = 20;
+
+/**
+ * Turns zod issues into `details` entries naming each bad field: the first MAX_DETAILS, then
+ * one entry (without a field) saying how many more there are.
+ */
 export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
-  return issues.flatMap((issue): ErrorDetail[] => {
-    const field = issue.path.map(String).join('.') || 'body';
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        field: field === 'body' ? key : `${field}.${key}`,
-        message: 'is not a recognised field',
-      }));
-    }
-    return [{ field, message: issue.message }];
-  });
+  const details = issues.flatMap(issueToDetails);
+  if (details.length <= MAX_DETAILS) return details;
+  const more = details.length - MAX_DETAILS;
+  return [
+    ...details.slice(0, MAX_DETAILS),
+    { message: `and ${more} more ${more === 1 ? 'problem' : 'problems'} not listed` },
+  ];
+}
+
+/** One entry per bad field; an object with unknown keys gives one entry per key. */
+function issueToDetails(issue: z.core.$ZodIssue): ErrorDetail[] {
+  const field = issue.path.map(String).join('.') || 'body';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      field: field === 'body' ? key : `${field}.${key}`,
+      message: 'is not a recognised field',
+    }));
+  }
+  return [{ field, message: issue.message }];
 }
 
 const UNITS: Partial<Record<string, [one: string, many: string]>> = {

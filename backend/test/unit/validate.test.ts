@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BadRequestError } from '../../src/errors.js';
-import { parseBody } from '../../src/middleware/validate.js';
+import { MAX_DETAILS, parseBody } from '../../src/middleware/validate.js';
 import { ExecuteRequestSchema } from '../../src/schemas/execute-request.js';
 
 /** The `details` of the 400 that parseBody throws for this body. */
@@ -41,6 +41,24 @@ describe('parseBody messages', () => {
 
   it('when the body is an array, then the body itself must be an object', () => {
     expect(details([])).toEqual([{ field: 'body', message: 'must be an object, not an array' }]);
+  });
+
+  it('when a body has thousands of problems, then the first ones are listed and the rest counted', () => {
+    const unknown = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+
+    const listed = details({ ...hello, ...unknown }) as { field?: string; message: string }[];
+
+    expect(listed).toHaveLength(MAX_DETAILS + 1);
+    expect(listed[0]).toEqual({ field: 'k0', message: 'is not a recognised field' });
+    expect(listed.at(-1)).toEqual({
+      message: `and ${5000 - MAX_DETAILS} more problems not listed`,
+    });
+  });
+
+  it('when a body has exactly as many problems as are listed, then nothing is counted as more', () => {
+    const unknown = Object.fromEntries(Array.from({ length: MAX_DETAILS }, (_, i) => [`k${i}`, i]));
+
+    expect(details({ ...hello, ...unknown })).toHaveLength(MAX_DETAILS);
   });
 
   it("when a schema sets its own message, then that message wins over the map's", () => {
