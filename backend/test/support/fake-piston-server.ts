@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import semver from 'semver';
 import { executionFixtures, loadFixture } from './fixtures.js';
+import { listenOnStablePort } from './stable-port.js';
 
 /**
  * How the fake answers a route instead of behaving like Piston (`reset` destroys the connection
@@ -42,7 +43,7 @@ export interface FakePistonOptions {
   delayMs?: number;
   /** Piston's configured run_timeout limit; larger requests get Piston's 400. */
   runTimeoutLimit?: number;
-  /** Port to listen on (default: any free port). */
+  /** Port to listen on (default: a free one that stays closed after close(); see stable-port). */
   port?: number;
   /**
    * Like Piston's max_concurrent_jobs: at most this many executions wait out `delayMs` at once;
@@ -203,8 +204,15 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  // Tests close the fake to take Piston down; its port must then refuse connections.
+  const port =
+    options.port === undefined
+      ? await listenOnStablePort(server)
+      : await new Promise<number>((resolve) => {
+          server.listen(options.port, '127.0.0.1', () => {
+            resolve((server.address() as AddressInfo).port);
+          });
+        });
 
   return {
     url: `http://127.0.0.1:${port}`,
