@@ -8,7 +8,7 @@ import {
   InternalServerError,
   toErrorBody,
 } from '../errors.js';
-import { setLoggedError } from './observe-requests.js';
+import { isFailure, setLoggedError } from './observe-requests.js';
 import { getRequestId } from './request-id.js';
 import { zodIssuesToDetails } from './validate.js';
 
@@ -39,11 +39,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const appError = toAppError(error);
-    // Shedding load is the gateway working as designed: counted in metrics, not logged as an error.
-    if (appError.statusCode >= 500 && appError.code !== 'overloaded') {
-      // Logged with its cause on the request's own access line: one line per failed request.
-      setLoggedError(res, appError);
-    }
+    // Logged with its cause on the request's own access line: one line per failed request.
+    if (isFailure(appError.statusCode, appError.code)) setLoggedError(res, appError);
     sendError(res, appError);
   };
 }

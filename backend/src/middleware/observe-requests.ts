@@ -69,9 +69,16 @@ function logRequest(
     logger.info(line, 'request aborted by the client');
     return;
   }
-  const failed = res.statusCode >= 500 && res.locals.errorCode !== 'overloaded';
-  const level = failed ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+  const level = isFailure(res.statusCode, code) ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
   logger[level](line, error ? `request failed: ${error.message}` : 'request completed');
+}
+
+/**
+ * Whether an answer is the gateway failing (logged at error level, with its error): a 5xx, except
+ * shedding load, which is the gateway working as designed (counted in metrics instead).
+ */
+export function isFailure(statusCode: number, code: string | undefined): boolean {
+  return statusCode >= 500 && code !== 'overloaded';
 }
 
 /** Marks the error a response failed with, for its access line (the error handler sets it). */

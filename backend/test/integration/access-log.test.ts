@@ -71,6 +71,31 @@ describe('access log', () => {
     ]);
   });
 
+  it('when a request is shed (503 overloaded), then its line is a warning without an error', async () => {
+    const {
+      app: gateway,
+      logs,
+      runtimes,
+    } = await app({ MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '0' }, { delayMs: 200 });
+    await runtimes.refresh();
+
+    const running = request(gateway)
+      .post('/api/execute')
+      .send(hello)
+      .then((r) => r);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const shed = await request(gateway)
+      .post('/api/execute')
+      .send({ ...hello, code: 'print(2)' });
+    await running;
+    await until(() => accessLines(logs).length >= 2);
+
+    expect(shed.status).toBe(503);
+    const line = accessLines(logs).find((l) => l.res.code === 'overloaded');
+    expect(line).toMatchObject({ level: 40, msg: 'request completed', res: { statusCode: 503 } });
+    expect(line).not.toHaveProperty('err');
+  });
+
   it('when a request fails with a server error, then its one log line carries the error and its cause', async () => {
     const { app: gateway, logs, fake } = await app();
     await fake.close();
