@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { BadRequestError } from '../errors.js';
 import type { PistonExecuteRequest } from '../piston/piston-schemas.js';
 import type { ResolvedRuntime } from '../runtimes/resolve-runtime.js';
-import type { ExecuteRequest } from '../schemas/execute-request.js';
+import { decodeText, type ExecuteRequest } from '../schemas/execute-request.js';
 import { entryFileName, extraFileName } from './file-names.js';
 
 /** The configuration that bounds one execution. */
@@ -73,8 +73,13 @@ function nameFiles(body: ExecuteRequest, language: string): PistonExecuteRequest
     return name;
   };
   return files.map((file, index) => {
-    const name =
-      file.name ?? freshName(index === 0 ? entryFileName(language, file.content) : undefined);
+    if (index === 0) {
+      // Piston runs only a utf8 entry file; one sent encoded goes as the text it decodes to
+      // (validation made sure it is UTF-8).
+      const content = decodeText(file) ?? file.content;
+      return { name: file.name ?? freshName(entryFileName(language, content)), content };
+    }
+    const name = file.name ?? freshName(undefined);
     return file.encoding === 'utf8'
       ? { name, content: file.content }
       : { name, content: file.content, encoding: file.encoding };

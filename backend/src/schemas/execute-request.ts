@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 
 /** Limits on list sizes that keep one request's work bounded, independent of byte limits. */
@@ -70,20 +71,27 @@ function checkFiles(files: SourceFile[], ctx: z.RefinementCtx): void {
       });
     }
   });
-  if (files.length === 0) return;
-  if (!files.some((file) => file.encoding === 'utf8')) {
+  // The entry file is the program itself: sent as base64 or hex, it must be UTF-8 text once
+  // decoded, because the gateway hands it to Piston as text (Piston runs only utf8 programs).
+  const entry = files[0];
+  if (entry && isValidEncoding(entry.content, entry.encoding) && decodeText(entry) === undefined) {
     ctx.addIssue({
       code: 'custom',
-      path: ['files'],
-      message: 'must include at least one utf8 file (the program to run)',
-    });
-  } else if (files[0]?.encoding !== 'utf8') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['files', 0, 'encoding'],
-      message: 'the first file is the entry point and must be utf8',
+      path: ['files', 0, 'content'],
+      message:
+        'decodes to bytes that are not UTF-8 text; the first file is the program and must be text',
     });
   }
+}
+
+/**
+ * A file's content as text: utf8 content as it is, base64 or hex content decoded, or undefined
+ * when the decoded bytes are not valid UTF-8.
+ */
+export function decodeText(file: Pick<SourceFile, 'content' | 'encoding'>): string | undefined {
+  if (file.encoding === 'utf8') return file.content;
+  const bytes = Buffer.from(file.content, file.encoding);
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 }
 
 function isValidEncoding(content: string, encoding: SourceFile['encoding']): boolean {

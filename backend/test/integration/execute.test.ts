@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponseSchema, ExecuteResponseSchema } from '../../src/schemas/execute-response.js';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
-import { executionFixtures } from '../support/fixtures.js';
+import { executionFixtures, loadFixture } from '../support/fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -137,6 +137,32 @@ describe('POST /api/execute', () => {
       content: 'SGVsbG8gZnJvbSBiYXNlNjQh',
       encoding: 'base64',
     });
+  });
+
+  it('when the only file is base64 (which Piston itself refuses), then Piston gets its text', async () => {
+    // Recorded: Piston answers 400 "files must include at least one utf8 encoded file".
+    const refused = loadFixture('base64-only-file').request.body as { files: unknown[] };
+    const res = await execute({ language: 'python', files: refused.files });
+
+    expect(res.status).toBe(200);
+    expect(lastPistonBody().files).toEqual([{ name: 'main.py', content: 'print("hi")' }]);
+  });
+
+  it('when the entry file decodes to bytes that are not UTF-8, then it is a 400 naming it', async () => {
+    const before = t.fake.executeCalls().length;
+    const res = await execute({
+      language: 'python',
+      files: [{ content: '/w==', encoding: 'base64' }],
+    });
+
+    expectError(res, 400, 'invalid_request');
+    expect(res.body.details).toEqual([
+      expect.objectContaining({
+        field: 'files.0.content',
+        message: expect.stringMatching(/not UTF-8/),
+      }),
+    ]);
+    expect(t.fake.executeCalls()).toHaveLength(before);
   });
 
   it('when both code and files are sent, then it is a 400 and Piston is not called', async () => {

@@ -136,6 +136,30 @@ describe('buildPistonRequest', () => {
     expect(request.files[0]).not.toHaveProperty('encoding');
   });
 
+  it.each([
+    ['base64', Buffer.from('public class Hello {}').toString('base64')],
+    ['hex', Buffer.from('public class Hello {}').toString('hex')],
+  ] as const)(
+    'when the entry file is sent as %s, then Piston gets its text (and Java names it by its class)',
+    (encoding, content) => {
+      const request = buildPistonRequest(
+        body({
+          language: 'java',
+          files: [
+            { content, encoding },
+            { name: 'd.bin', content: 'AAE=', encoding: 'base64' },
+          ],
+        }),
+        runtime('java'),
+        LIMITS,
+      );
+      expect(request.files).toEqual([
+        { name: 'Hello.java', content: 'public class Hello {}' },
+        { name: 'd.bin', content: 'AAE=', encoding: 'base64' },
+      ]);
+    },
+  );
+
   it('when Java code is sent as files without names, then the entry is named by its class', () => {
     const request = buildPistonRequest(
       body({ language: 'java', files: [{ content: 'public class App {}' }] }),

@@ -51,10 +51,11 @@ describe('ExecuteRequestSchema', () => {
       { language: 'python', files: [{ content: 'x' }, { content: 'xyz', encoding: 'hex' }] },
       'files.1.content',
     ],
-    [{ language: 'python', files: [{ content: 'AAAA', encoding: 'base64' }] }, 'files'],
+    // The entry file must be text: 0xff is no UTF-8, whichever way it is encoded.
+    [{ language: 'python', files: [{ content: '/w==', encoding: 'base64' }] }, 'files.0.content'],
     [
-      { language: 'python', files: [{ content: 'AAAA', encoding: 'base64' }, { content: 'x' }] },
-      'files.0.encoding',
+      { language: 'python', files: [{ content: 'ff', encoding: 'hex' }, { content: 'x' }] },
+      'files.0.content',
     ],
     [
       {
@@ -78,6 +79,13 @@ describe('ExecuteRequestSchema', () => {
 
   it.each([null, [], 'text', 42, true])('when the body is %j, then it is rejected', (input) => {
     expect(parse(input).success).toBe(false);
+  });
+
+  it.each([
+    ['base64', 'cHJpbnQoImhpIik='],
+    ['hex', '7072696e7428226869222920'],
+  ])('when the entry file is %s of UTF-8 text, then it is accepted', (encoding, content) => {
+    expect(parse({ language: 'python', files: [{ content, encoding }] }).success).toBe(true);
   });
 
   it('when files are valid base64 and hex, then they are accepted', () => {
