@@ -89,7 +89,7 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   })
   .refine((config) => config.RUN_TIMEOUT_MS <= config.MAX_RUN_TIMEOUT_MS, {
-    message: 'RUN_TIMEOUT_MS must not exceed MAX_RUN_TIMEOUT_MS',
+    error: 'RUN_TIMEOUT_MS must not exceed MAX_RUN_TIMEOUT_MS',
     path: ['RUN_TIMEOUT_MS'],
   });
 
