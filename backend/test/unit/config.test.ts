@@ -88,7 +88,7 @@ describe('loadConfig', () => {
 
   it('when the default run timeout exceeds the maximum, then it is rejected', () => {
     expect(() => loadConfig({ RUN_TIMEOUT_MS: '6000', MAX_RUN_TIMEOUT_MS: '5000' })).toThrow(
-      /RUN_TIMEOUT_MS/,
+      /RUN_TIMEOUT_MS: RUN_TIMEOUT_MS must not exceed MAX_RUN_TIMEOUT_MS/,
     );
   });
 
