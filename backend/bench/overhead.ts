@@ -3,7 +3,7 @@
 // BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_REPEATS (3).
 import { loadFixture } from '../test/support/fixtures.js';
 import { runLoad, type LoadResult } from './load.js';
-import { startFakePistonProcess, startGatewayProcess } from './processes.js';
+import { startBareProxyProcess, startFakePistonProcess, startGatewayProcess } from './processes.js';
 
 const list = (value: string | undefined, fallback: string) =>
   (value ?? fallback).split(',').map((item) => Number(item.trim()));
@@ -18,16 +18,20 @@ const PISTON_BODY = loadFixture('python-hello').request.body;
 // otherwise share one execution, which is coalescing, not proxy overhead).
 const GATEWAY_BODY = { language: 'python', code: 'print("Hello, World!")', cache: false };
 
-/** One direct run and the gateway run right after it. */
-interface Pair {
+/**
+ * One round of runs: direct Piston, then the floor (a bare node:http proxy, bare-proxy-cli.ts: what one more
+ * process on the path costs on this machine before any of the gateway's work), then the gateway.
+ */
+interface Round {
   direct: LoadResult;
+  floor: LoadResult;
   gateway: LoadResult;
 }
 
 interface Row {
   delayMs: number;
   connections: number;
-  pairs: Pair[];
+  rounds: Round[];
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -39,11 +43,13 @@ async function measure(delayMs: number): Promise<Row[]> {
     MAX_CONCURRENT_EXECUTIONS: '1024',
     MAX_QUEUE_SIZE: '1024',
   });
+  const bare = await startBareProxyProcess(piston.url);
   const direct = {
     url: `${piston.url}/api/v2/execute`,
     method: 'POST' as const,
     body: PISTON_BODY,
   };
+  const viaFloor = { ...direct, url: `${bare.url}/api/v2/execute` };
   const viaGateway = {
     url: `${gateway.url}/api/execute`,
     method: 'POST' as const,
@@ -53,25 +59,27 @@ async function measure(delayMs: number): Promise<Row[]> {
   try {
     for (const connections of CONNECTIONS) {
       // Warm both paths (JIT, keep-alive pools) before measuring.
-      await runLoad({ ...direct, connections, durationSeconds: WARMUP_S });
-      await runLoad({ ...viaGateway, connections, durationSeconds: WARMUP_S });
-      // Direct and gateway alternate, so a slow spell on the shared machine hits both sides.
-      const pairs: Pair[] = [];
-      for (let i = 0; i < REPEATS; i += 1) {
-        const directResult = await runLoad({ ...direct, connections, durationSeconds: DURATION_S });
-        const gatewayResult = await runLoad({
-          ...viaGateway,
-          connections,
-          durationSeconds: DURATION_S,
-        });
-        pairs.push({ direct: directResult, gateway: gatewayResult });
+      for (const side of [direct, viaFloor, viaGateway]) {
+        await runLoad({ ...side, connections, durationSeconds: WARMUP_S });
       }
-      const row = { delayMs, connections, pairs };
+      // The sides alternate, so a slow spell on the shared machine hits all three.
+      const rounds: Round[] = [];
+      for (let i = 0; i < REPEATS; i += 1) {
+        const load = (side: typeof direct) =>
+          runLoad({ ...side, connections, durationSeconds: DURATION_S });
+        rounds.push({
+          direct: await load(direct),
+          floor: await load(viaFloor),
+          gateway: await load(viaGateway),
+        });
+      }
+      const row = { delayMs, connections, rounds };
       rows.push(row);
       printRow(row);
     }
   } finally {
     await gateway.stop();
+    await bare.stop();
     await piston.stop();
   }
   return rows;
@@ -85,13 +93,17 @@ function spread(values: number[], digits: number): string {
   return `${median} (${fmt(sorted[0]!, digits)}–${fmt(sorted.at(-1)!, digits)})`;
 }
 
-function printRow({ delayMs, connections, pairs }: Row): void {
-  const of = (pick: (pair: Pair) => number, digits = 2) => spread(pairs.map(pick), digits);
-  const failed = pairs.reduce((sum, p) => sum + p.direct.failed + p.gateway.failed, 0);
+function printRow({ delayMs, connections, rounds }: Row): void {
+  const of = (pick: (round: Round) => number, digits = 2) => spread(rounds.map(pick), digits);
+  const failed = rounds.reduce(
+    (sum, p) => sum + p.direct.failed + p.floor.failed + p.gateway.failed,
+    0,
+  );
+  const ratio = (p: Round, side: LoadResult) => side.requestsPerSecond / p.direct.requestsPerSecond;
   console.log(
     `| ${delayMs} ms | ${connections} | ${of((p) => p.direct.requestsPerSecond, 0)} | ${of((p) => p.gateway.requestsPerSecond, 0)} | ` +
-      `${of((p) => p.gateway.requestsPerSecond / p.direct.requestsPerSecond, 3)} | ${of((p) => p.direct.p50Ms)} | ${of((p) => p.gateway.p50Ms)} | ` +
-      `${of((p) => p.gateway.p50Ms - p.direct.p50Ms)} | ${of((p) => p.direct.p99Ms)} | ${of((p) => p.gateway.p99Ms)} | ${failed} |`,
+      `${of((p) => ratio(p, p.gateway), 3)} | ${of((p) => ratio(p, p.floor), 3)} | ${of((p) => p.direct.p50Ms)} | ${of((p) => p.gateway.p50Ms)} | ` +
+      `${of((p) => p.gateway.p50Ms - p.direct.p50Ms)} | ${of((p) => p.floor.p50Ms - p.direct.p50Ms)} | ${of((p) => p.direct.p99Ms)} | ${of((p) => p.gateway.p99Ms)} | ${failed} |`,
   );
 }
 
@@ -101,8 +113,8 @@ export async function benchOverhead(): Promise<void> {
     `\n## Overhead: ${REPEATS} alternating ${DURATION_S}s runs per side after ${WARMUP_S}s warm-up; median (range)\n`,
   );
   console.log(
-    '| Piston delay | connections | direct req/s | gateway req/s | ratio | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms | failed |',
+    '| Piston delay | connections | direct req/s | gateway req/s | ratio | floor ratio | direct p50 ms | gateway p50 ms | added p50 ms | floor added p50 ms | direct p99 ms | gateway p99 ms | failed |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const delayMs of DELAYS) await measure(delayMs);
 }

@@ -25,30 +25,34 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-/** Starts the fake Piston in its own process with a fixed answer delay. */
-export async function startFakePistonProcess(
-  delayMs: number,
-  maxConcurrentJobs?: number,
-): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'backend/bench/fake-piston-cli.ts',
-      String(delayMs),
-      ...(maxConcurrentJobs ? [String(maxConcurrentJobs)] : []),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+/** Runs one of the bench's TypeScript CLIs with tsx and waits for its "LISTENING <url>" line. */
+async function startCli(script: string, args: string[], name: string): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`fake Piston exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /LISTENING (\S+)/.exec(chunk.toString());
       if (match?.[1]) resolve(match[1]);
     });
   });
   return { url, process: child, stop: stopper(child) };
+}
+
+/** Starts the fake Piston in its own process with a fixed answer delay. */
+export function startFakePistonProcess(
+  delayMs: number,
+  maxConcurrentJobs?: number,
+): Promise<Child> {
+  const args = [String(delayMs), ...(maxConcurrentJobs ? [String(maxConcurrentJobs)] : [])];
+  return startCli('backend/bench/fake-piston-cli.ts', args, 'fake Piston');
+}
+
+/** Starts the bare node:http proxy (the overhead bench's floor) in front of a Piston URL. */
+export function startBareProxyProcess(pistonUrl: string): Promise<Child> {
+  return startCli('backend/bench/bare-proxy-cli.ts', [pistonUrl], 'bare proxy');
 }
 
 /** `npm start` as argv after `node`: the bench runs the gateway exactly as production does. */
