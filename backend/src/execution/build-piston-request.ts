@@ -17,10 +17,15 @@ export type ExecutionLimits = Pick<
   | 'COMPILE_MEMORY_LIMIT_BYTES'
 >;
 
-/** Rejects code or stdin over the configured byte limits with 413 payload_too_large. */
+/**
+ * Rejects code or stdin over the configured byte limits with 413 payload_too_large. Files count
+ * by the bytes they stand for (base64 and hex decoded), so one program is accepted or refused
+ * the same whichever way it travels.
+ */
 export function checkSizes(body: ExecuteRequest, limits: ExecutionLimits): void {
-  const codeBytes = (body.files ?? [{ content: body.code ?? '' }]).reduce(
-    (sum, file) => sum + Buffer.byteLength(file.content, 'utf8'),
+  const files = body.files ?? [{ content: body.code ?? '', encoding: 'utf8' as const }];
+  const codeBytes = files.reduce(
+    (sum, file) => sum + Buffer.byteLength(file.content, file.encoding),
     0,
   );
   if (codeBytes > limits.MAX_CODE_BYTES) {

@@ -200,6 +200,21 @@ describe('checkSizes', () => {
     ).toThrow(/files is larger than 10 bytes/);
   });
 
+  it('when files are base64 or hex, then they count by their decoded bytes', () => {
+    // 16 and 20 characters that stand for 10 bytes each: at the limit, not over it.
+    const ten = Buffer.from('0123456789');
+    const encoded = (encoding: 'base64' | 'hex', bytes: Buffer) => ({
+      content: bytes.toString(encoding),
+      encoding,
+    });
+    expect(() => checkSizes(body({ files: [encoded('base64', ten)] }), small)).not.toThrow();
+    expect(() => checkSizes(body({ files: [encoded('hex', ten)] }), small)).not.toThrow();
+    const eleven = Buffer.from('0123456789a');
+    expect(() => checkSizes(body({ files: [encoded('base64', eleven)] }), small)).toThrow(
+      /files is larger than 10 bytes/,
+    );
+  });
+
   it('when stdin is over the limit, then it is payload_too_large', () => {
     try {
       checkSizes(body({ code: '', stdin: '12345' }), small);
