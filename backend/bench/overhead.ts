@@ -1,4 +1,4 @@
-// The gateway and Piston side by side at several concurrencies.
+// The gateway, a bare-proxy floor and Piston side by side at several concurrencies.
 // Settings (env): BENCH_DELAYS_MS (default "50,0"), BENCH_CONNECTIONS ("1,16,64"),
 // BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_REPEATS (3).
 import { loadFixture } from '../test/support/fixtures.js';
@@ -63,10 +63,10 @@ async function measure(delayMs: number): Promise<Row[]> {
         await runLoad({ ...side, connections, durationSeconds: WARMUP_S });
       }
       // The sides alternate, so a slow spell on the shared machine hits all three.
+      const load = (side: typeof direct) =>
+        runLoad({ ...side, connections, durationSeconds: DURATION_S });
       const rounds: Round[] = [];
       for (let i = 0; i < REPEATS; i += 1) {
-        const load = (side: typeof direct) =>
-          runLoad({ ...side, connections, durationSeconds: DURATION_S });
         rounds.push({
           direct: await load(direct),
           floor: await load(viaFloor),

@@ -1,6 +1,5 @@
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { buildTestApp, postExecute, type TestApp } from '../support/build-test-app.js';
 import { expectError } from '../support/expect-error.js';
 import { loadFixture } from '../support/fixtures.js';
 
@@ -12,13 +11,10 @@ afterAll(async () => {
   await t.close();
 });
 
-const execute = (body: unknown) =>
-  request(t.app)
-    .post('/api/execute')
-    .send(body as object);
-const lastPistonBody = () => t.fake.executeCalls().at(-1)?.body as Record<string, unknown>;
+const execute = (body: unknown) => postExecute(t, body);
+const lastPistonBody = () => t.fake.lastExecuteBody();
 
-describe('POST /api/execute with files', () => {
+describe('POST /api/execute, files and their names', () => {
   it('when Java code declares a public class, then Piston gets <Class>.java', async () => {
     await execute({ language: 'java', code: 'public class Greeter { }' });
     expect((lastPistonBody().files as { name: string }[])[0]?.name).toBe('Greeter.java');

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExecuteResponseSchema } from '../../src/schemas/execute-response.js';
-import { buildTestApp, type TestApp } from '../support/build-test-app.js';
+import { buildTestApp, postExecute, type TestApp } from '../support/build-test-app.js';
 import { expectError } from '../support/expect-error.js';
 import { executionFixtures } from '../support/fixtures.js';
 
@@ -17,11 +17,8 @@ afterEach(() => {
   t.fake.behave('runtimes', undefined);
 });
 
-const execute = (body: unknown) =>
-  request(t.app)
-    .post('/api/execute')
-    .send(body as object);
-const lastPistonBody = () => t.fake.executeCalls().at(-1)?.body as Record<string, unknown>;
+const execute = (body: unknown) => postExecute(t, body);
+const lastPistonBody = () => t.fake.lastExecuteBody();
 
 describe('POST /api/execute', () => {
   it.each(executionFixtures().map((f) => [f.name, f] as const))(

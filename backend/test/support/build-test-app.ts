@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterEach } from 'vitest';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -36,6 +37,13 @@ export interface TestApp {
   runtimes: Gateway['runtimes'];
   logs: string[];
   close(): Promise<void>;
+}
+
+/** `POST /api/execute` with a JSON body, through supertest. */
+export function postExecute(t: TestApp, body: unknown) {
+  return request(t.app)
+    .post('/api/execute')
+    .send(body as object);
 }
 
 /** Starts a fake Piston and builds the real app against it over real HTTP. */

@@ -62,6 +62,8 @@ export interface FakePiston {
   /** Set (or clear, with undefined) a misbehaviour for one route. */
   behave(route: FakeRoute, behaviour: FakeBehaviour | undefined): void;
   executeCalls(): RecordedRequest[];
+  /** The body of the last execute call (throws when there was none). */
+  lastExecuteBody(): Record<string, unknown>;
   /** How many TCP connections the fake has accepted so far. */
   connectionsAccepted(): number;
   runtimeCalls(): RecordedRequest[];
@@ -224,6 +226,11 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       else behaviours.delete(route);
     },
     executeCalls: () => requests.filter((r) => r.path === '/api/v2/execute'),
+    lastExecuteBody() {
+      const last = requests.findLast((r) => r.path === '/api/v2/execute');
+      if (!last) throw new Error('the fake Piston received no execute call');
+      return last.body as Record<string, unknown>;
+    },
     connectionsAccepted: () => accepted,
     runtimeCalls: () => requests.filter((r) => r.path === '/api/v2/runtimes'),
     close: () =>
