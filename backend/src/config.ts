@@ -10,6 +10,11 @@ const int = (min: number) =>
     .int('expected a whole number')
     .min(min, `expected a whole number of at least ${min}`);
 const positiveInt = () => int(1);
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a port number (a whole number from 0 to 65535)')
+  .min(0, 'expected a port number from 0 to 65535')
+  .max(65535, 'expected a port number from 0 to 65535');
 
 /** A byte size written as a plain number of bytes or with a unit (`512kb`, `1mb`). */
 const byteSize = z
@@ -47,7 +52,9 @@ const corsOrigins = z.string().transform((value, ctx): '*' | string[] => {
 /** The one schema of every setting the gateway reads from its environment. */
 export const ConfigSchema = z
   .object({
-    PORT: int(0).max(65535).default(5000),
+    PORT: port.default(5000),
+    /** The interface to listen on; unset: every interface (IPv6 and IPv4), as in the image. */
+    HOST: z.string().trim().min(1).optional(),
     PISTON_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:2000'),
     PISTON_TIMEOUT_MS: positiveInt().default(5000),
     PISTON_AUTH_HEADER: z
@@ -85,6 +92,14 @@ export const ConfigSchema = z
       .default('false')
       .transform((value) => value === 'true' || value === '1'),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+    /** Prometheus metrics on a port of their own (not behind CORS); `off` turns that port off. */
+    METRICS_PORT: z
+      .union([z.literal('off'), port], { error: 'expected a port (0 to 65535) or "off"' })
+      .default(9464),
+    /** Open client connections at once on the public port; more are refused (file descriptors). */
+    MAX_CONNECTIONS: positiveInt().default(768),
+    /** Piston reads request bodies with body-parser's default 100 KB limit. */
+    PISTON_MAX_BODY_BYTES: positiveInt().default(100 * 1024),
     SHUTDOWN_TIMEOUT_MS: positiveInt().default(10000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   })

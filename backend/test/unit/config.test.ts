@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     });
     // Every key has a default except the optional secrets.
     expect(CONFIG_KEYS.filter((key) => !(key in config))).toEqual([
+      'HOST',
       'PISTON_AUTH_HEADER',
       'REDIS_URL',
       'API_KEYS',
@@ -95,7 +96,7 @@ describe('loadConfig', () => {
   it('when a limit is zero or negative, then it is rejected', () => {
     expect(() => loadConfig({ RATE_LIMIT_MAX: '0' })).toThrow(/RATE_LIMIT_MAX/);
     // In the operator's terms, not zod's ("expected number, received NaN").
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow('PORT: expected a whole number');
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow('PORT: expected a port number');
     expect(() => loadConfig({ RATE_LIMIT_MAX: '0' })).toThrow(
       'RATE_LIMIT_MAX: expected a whole number of at least 1',
     );

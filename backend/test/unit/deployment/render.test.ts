@@ -47,11 +47,13 @@ describe('render.yaml', () => {
     }
   });
 
-  it('when env vars are set, then each is a config key and every key but PORT is there', () => {
+  it('when env vars are set, then each is a config key and every key but PORT and HOST is there', () => {
     const keys = web.envVars.map((v) => v.key);
 
     expect(keys.filter((key) => !CONFIG_KEYS.includes(key as never))).toEqual([]);
-    expect(CONFIG_KEYS.filter((key) => key !== 'PORT' && !keys.includes(key))).toEqual([]);
+    expect(
+      CONFIG_KEYS.filter((key) => key !== 'PORT' && key !== 'HOST' && !keys.includes(key)),
+    ).toEqual([]);
   });
 
   it('when deployed, then it trusts one proxy hop and prompts for the Piston address and secret', () => {
