@@ -5,8 +5,8 @@ import { overheadSection } from './overhead.js';
 import { overloadSection } from './overload.js';
 import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
-import { loadBenchSettings, type SECTION_NAMES } from './settings.js';
-import { evaluateTarget, formatTargets, type TargetResult } from './targets.js';
+import { loadBenchSettings, type BenchSettings, type SECTION_NAMES } from './settings.js';
+import { evaluateTarget, exitCodeFor, formatTargets, type TargetResult } from './targets.js';
 
 const SECTIONS: Record<(typeof SECTION_NAMES)[number], BenchSection> = {
   overhead: overheadSection,
@@ -15,7 +15,16 @@ const SECTIONS: Record<(typeof SECTION_NAMES)[number], BenchSection> = {
   scale: scaleSection,
 };
 
-const settings = loadBenchSettings(process.env, process.argv.slice(2));
+function settingsOrExit(): BenchSettings {
+  try {
+    return loadBenchSettings(process.env, process.argv.slice(2));
+  } catch (error) {
+    console.error(`npm run bench: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+
+const settings = settingsOrExit();
 console.log(
   `# npm run bench (node ${process.version}, ${new Date().toISOString()}, ${settings.rounds} rounds${settings.quick ? ', QUICK: short runs that prove the code paths, not measurements' : ''})`,
 );
@@ -27,4 +36,4 @@ for (const name of settings.only) {
 }
 console.log('\n## Targets\n');
 console.log(formatTargets(results, settings.rounds));
-if (settings.strict && results.some((t) => t.status === 'FAIL')) process.exitCode = 1;
+process.exitCode = exitCodeFor(results, settings.strict);

@@ -70,3 +70,8 @@ export function formatTargets(results: readonly TargetResult[], rounds: number):
   }
   return lines.join('\n');
 }
+
+/** The bench's exit code: 1 when strict and any target failed, else 0 (NOT RUN never fails). */
+export function exitCodeFor(results: readonly TargetResult[], strict: boolean): 0 | 1 {
+  return strict && results.some((t) => t.status === 'FAIL') ? 1 : 0;
+}

@@ -3,7 +3,7 @@ import type { LoadResult } from '../../bench/load.js';
 import { overheadTargets, type Round } from '../../bench/overhead.js';
 import { loadBenchSettings } from '../../bench/settings.js';
 import { median, spread } from '../../bench/stats.js';
-import { evaluateTarget, formatTargets, type Target } from '../../bench/targets.js';
+import { evaluateTarget, exitCodeFor, formatTargets, type Target } from '../../bench/targets.js';
 
 const load = (requestsPerSecond: number, p50Ms: number, failed = 0): LoadResult => ({
   requestsPerSecond,
@@ -134,6 +134,18 @@ describe('formatTargets', () => {
 
   it('when fewer than three rounds ran, then the verdicts are marked indicative', () => {
     expect(formatTargets([evaluateTarget(target({}))], 1)).toContain('Indicative only: 1 round(s)');
+  });
+});
+
+describe('exitCodeFor', () => {
+  const pass = evaluateTarget(target({ values: [0] }));
+  const fail = evaluateTarget(target({ values: [2] }));
+  const notRun = evaluateTarget(target({ values: [] }));
+
+  it('when strict and a target failed, then the bench exits 1; otherwise 0', () => {
+    expect(exitCodeFor([pass, fail], true)).toBe(1);
+    expect(exitCodeFor([pass, notRun], true)).toBe(0);
+    expect(exitCodeFor([pass, fail], false)).toBe(0);
   });
 });
 
