@@ -1,17 +1,11 @@
 // The gateway, a bare-proxy floor and Piston side by side at several concurrencies.
-// Settings (env): BENCH_DELAYS_MS (default "50,0"), BENCH_CONNECTIONS ("1,16,64"),
-// BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_REPEATS (3).
 import { loadFixture } from '../test/support/fixtures.js';
-import { runLoad, type LoadResult } from './load.js';
+import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { startBareProxyProcess, startFakePistonProcess, startGatewayProcess } from './processes.js';
-
-const list = (value: string | undefined, fallback: string) =>
-  (value ?? fallback).split(',').map((item) => Number(item.trim()));
-const DELAYS = list(process.env.BENCH_DELAYS_MS, '50,0');
-const CONNECTIONS = list(process.env.BENCH_CONNECTIONS, '1,16,64');
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? '10');
-const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? '2');
-const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? '3'));
+import type { BenchSection } from './section.js';
+import type { BenchSettings } from './settings.js';
+import { spread, tableHead, tableRow } from './stats.js';
+import type { Target } from './targets.js';
 
 const PISTON_BODY = loadFixture('python-hello').request.body;
 // cache: false: every request takes the full path to Piston (identical concurrent requests would
@@ -19,24 +13,134 @@ const PISTON_BODY = loadFixture('python-hello').request.body;
 const GATEWAY_BODY = { language: 'python', code: 'print("Hello, World!")', cache: false };
 
 /**
- * One round of runs: direct Piston, then the floor (a bare node:http proxy, bare-proxy-cli.ts: what one more
- * process on the path costs on this machine before any of the gateway's work), then the gateway.
+ * One round of runs: direct Piston, then the floor (a bare node:http proxy, bare-proxy-cli.ts:
+ * what one more process on the path costs on this machine before any of the gateway's work), then
+ * the gateway.
  */
-interface Round {
+export interface Round {
   direct: LoadResult;
   floor: LoadResult;
   gateway: LoadResult;
 }
 
-interface Row {
+/** One overhead row: a Piston delay and a connection count, with its rounds. */
+export interface OverheadRow {
   delayMs: number;
   connections: number;
   rounds: Round[];
 }
 
-const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+/** A side's throughput as a share of direct Piston's in the same round. */
+export const share = (round: Round, side: LoadResult): number =>
+  side.requestsPerSecond / round.direct.requestsPerSecond;
+/** What a side adds to direct Piston's p50 in the same round. */
+export const added = (round: Round, side: LoadResult): number => side.p50Ms - round.direct.p50Ms;
 
-async function measure(delayMs: number): Promise<Row[]> {
+/** A target on one overhead row, judged per round against that round's floor. */
+interface RowTarget {
+  delayMs: number;
+  connections: number;
+  name: string;
+  kind: Target['kind'];
+  bound: number;
+  unit?: string;
+  digits: number;
+  perRound: (round: Round) => number;
+}
+
+/** Issue 14, section 6: relative to the floor measured in the same round. */
+export const OVERHEAD_TARGETS: readonly RowTarget[] = [
+  {
+    delayMs: 50,
+    connections: 16,
+    name: '50 ms / 16 conn.: gateway added p50 minus floor added p50',
+    kind: 'max',
+    bound: 1.5,
+    unit: 'ms',
+    digits: 2,
+    perRound: (r) => added(r, r.gateway) - added(r, r.floor),
+  },
+  {
+    delayMs: 50,
+    connections: 64,
+    name: "50 ms / 64 conn.: floor's share of direct minus gateway's share",
+    kind: 'max',
+    bound: 0.05,
+    digits: 3,
+    perRound: (r) => share(r, r.floor) - share(r, r.gateway),
+  },
+  {
+    delayMs: 0,
+    connections: 64,
+    name: "0 ms / 64 conn.: gateway req/s as a share of the floor's",
+    kind: 'min',
+    bound: 0.15,
+    digits: 3,
+    perRound: (r) => r.gateway.requestsPerSecond / r.floor.requestsPerSecond,
+  },
+];
+
+/** The section's targets from the rows it measured (a target whose row was left out: no values). */
+export function overheadTargets(rows: readonly OverheadRow[]): Target[] {
+  const targets: Target[] = OVERHEAD_TARGETS.map(({ perRound, delayMs, connections, ...t }) => {
+    const row = rows.find((r) => r.delayMs === delayMs && r.connections === connections);
+    return { ...t, section: 'overhead', values: row ? row.rounds.map(perRound) : [] };
+  });
+  targets.push({
+    section: 'overhead',
+    name: 'failed requests (non-2xx, errors, timeouts), every side and row',
+    kind: 'max',
+    bound: 0,
+    digits: 0,
+    aggregate: 'total',
+    values: rows.flatMap((row) =>
+      row.rounds.map((r) => r.direct.failed + r.floor.failed + r.gateway.failed),
+    ),
+  });
+  return targets;
+}
+
+const HEAD = [
+  'Piston delay',
+  'connections',
+  'direct req/s',
+  'floor req/s',
+  'gateway req/s',
+  'floor share',
+  'gateway share',
+  'floor added p50 ms',
+  'gateway added p50 ms',
+  'direct p99 ms',
+  'floor p99 ms',
+  'gateway p99 ms',
+  'failed',
+];
+
+/** One table line: the median (range) over the row's rounds of each column. */
+export function formatRow({ delayMs, connections, rounds }: OverheadRow): string {
+  const of = (pick: (r: Round) => number, digits = 2) => spread(rounds.map(pick), digits);
+  const failed = rounds.reduce(
+    (n, r) => n + r.direct.failed + r.floor.failed + r.gateway.failed,
+    0,
+  );
+  return tableRow([
+    `${delayMs} ms`,
+    connections,
+    of((r) => r.direct.requestsPerSecond, 0),
+    of((r) => r.floor.requestsPerSecond, 0),
+    of((r) => r.gateway.requestsPerSecond, 0),
+    of((r) => share(r, r.floor), 3),
+    of((r) => share(r, r.gateway), 3),
+    of((r) => added(r, r.floor)),
+    of((r) => added(r, r.gateway)),
+    of((r) => r.direct.p99Ms),
+    of((r) => r.floor.p99Ms),
+    of((r) => r.gateway.p99Ms),
+    failed,
+  ]);
+}
+
+async function measureDelay(delayMs: number, settings: BenchSettings): Promise<OverheadRow[]> {
   const piston = await startFakePistonProcess(delayMs);
   // The concurrency limit is measured by the overload bench; here it must not be the bottleneck.
   const gateway = await startGatewayProcess(piston.url, {
@@ -44,38 +148,35 @@ async function measure(delayMs: number): Promise<Row[]> {
     MAX_QUEUE_SIZE: '1024',
   });
   const bare = await startBareProxyProcess(piston.url);
-  const direct = {
-    url: `${piston.url}/api/v2/execute`,
-    method: 'POST' as const,
-    body: PISTON_BODY,
-  };
-  const viaFloor = { ...direct, url: `${bare.url}/api/v2/execute` };
-  const viaGateway = {
+  type Side = Omit<LoadOptions, 'connections' | 'durationSeconds'>;
+  const direct: Side = { url: `${piston.url}/api/v2/execute`, method: 'POST', body: PISTON_BODY };
+  const floor: Side = { ...direct, url: `${bare.url}/api/v2/execute` };
+  const viaGateway: Side = {
     url: `${gateway.url}/api/execute`,
-    method: 'POST' as const,
+    method: 'POST',
     body: GATEWAY_BODY,
   };
-  const rows: Row[] = [];
+  const rows: OverheadRow[] = [];
   try {
-    for (const connections of CONNECTIONS) {
-      // Warm both paths (JIT, keep-alive pools) before measuring.
-      for (const side of [direct, viaFloor, viaGateway]) {
-        await runLoad({ ...side, connections, durationSeconds: WARMUP_S });
+    for (const connections of settings.connections) {
+      // Warm every path (JIT, keep-alive pools) before measuring.
+      for (const side of [direct, floor, viaGateway]) {
+        await runLoad({ ...side, connections, durationSeconds: settings.warmupS });
       }
+      const load = (side: Side) =>
+        runLoad({ ...side, connections, durationSeconds: settings.durationS });
       // The sides alternate, so a slow spell on the shared machine hits all three.
-      const load = (side: typeof direct) =>
-        runLoad({ ...side, connections, durationSeconds: DURATION_S });
       const rounds: Round[] = [];
-      for (let i = 0; i < REPEATS; i += 1) {
+      for (let i = 0; i < settings.rounds; i += 1) {
         rounds.push({
           direct: await load(direct),
-          floor: await load(viaFloor),
+          floor: await load(floor),
           gateway: await load(viaGateway),
         });
       }
       const row = { delayMs, connections, rounds };
       rows.push(row);
-      printRow(row);
+      console.log(formatRow(row));
     }
   } finally {
     await gateway.stop();
@@ -85,36 +186,17 @@ async function measure(delayMs: number): Promise<Row[]> {
   return rows;
 }
 
-/** The median, and the range when there is more than one value. */
-function spread(values: number[], digits: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const median = fmt(sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN, digits);
-  if (sorted.length === 1) return median;
-  return `${median} (${fmt(sorted[0]!, digits)}–${fmt(sorted.at(-1)!, digits)})`;
-}
-
-function printRow({ delayMs, connections, rounds }: Row): void {
-  const of = (pick: (round: Round) => number, digits = 2) => spread(rounds.map(pick), digits);
-  const failed = rounds.reduce(
-    (sum, p) => sum + p.direct.failed + p.floor.failed + p.gateway.failed,
-    0,
-  );
-  const ratio = (p: Round, side: LoadResult) => side.requestsPerSecond / p.direct.requestsPerSecond;
-  console.log(
-    `| ${delayMs} ms | ${connections} | ${of((p) => p.direct.requestsPerSecond, 0)} | ${of((p) => p.gateway.requestsPerSecond, 0)} | ` +
-      `${of((p) => ratio(p, p.gateway), 3)} | ${of((p) => ratio(p, p.floor), 3)} | ${of((p) => p.direct.p50Ms)} | ${of((p) => p.gateway.p50Ms)} | ` +
-      `${of((p) => p.gateway.p50Ms - p.direct.p50Ms)} | ${of((p) => p.floor.p50Ms - p.direct.p50Ms)} | ${of((p) => p.direct.p99Ms)} | ${of((p) => p.gateway.p99Ms)} | ${failed} |`,
-  );
-}
-
-/** Runs the side-by-side comparison and prints its table. */
-export async function benchOverhead(): Promise<void> {
-  console.log(
-    `\n## Overhead: ${REPEATS} alternating ${DURATION_S}s runs per side after ${WARMUP_S}s warm-up; median (range)\n`,
-  );
-  console.log(
-    '| Piston delay | connections | direct req/s | gateway req/s | ratio | floor ratio | direct p50 ms | gateway p50 ms | added p50 ms | floor added p50 ms | direct p99 ms | gateway p99 ms | failed |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const delayMs of DELAYS) await measure(delayMs);
-}
+/** Direct Piston, the floor and the gateway at each delay and connection count. */
+export const overheadSection: BenchSection = {
+  name: 'overhead',
+  async run(settings) {
+    const { rounds, durationS, warmupS } = settings;
+    console.log(
+      `\n## Overhead: ${rounds} alternating rounds of ${durationS} s per side after ${warmupS} s of warm-up; median (range)\n`,
+    );
+    console.log(tableHead(HEAD));
+    const rows: OverheadRow[] = [];
+    for (const delayMs of settings.delaysMs) rows.push(...(await measureDelay(delayMs, settings)));
+    return overheadTargets(rows);
+  },
+};

@@ -1,5 +1,10 @@
+// Load shedding: a Piston with a fixed capacity offered three times that, through the gateway
+// with its concurrency limit on (every round) and off (once, the same-run baseline).
 import { runOpenLoop, type OpenLoopResult } from './open-loop.js';
 import { startFakePistonProcess, startGatewayProcess } from './processes.js';
+import type { BenchSection } from './section.js';
+import { fmt, tableHead, tableRow } from './stats.js';
+import type { Target } from './targets.js';
 
 // A Piston that, like the real one, runs at most K jobs at once for a fixed time and queues the
 // rest without bound; offered 3x its capacity at a constant arrival rate.
@@ -7,7 +12,6 @@ const JOBS = 4;
 const JOB_MS = 50;
 const CAPACITY = (JOBS * 1000) / JOB_MS;
 const OFFERED = 3 * CAPACITY;
-const DURATION_S = Number(process.env.BENCH_OVERLOAD_S ?? '30');
 const QUEUE_TIMEOUT_MS = 1000;
 
 const LIMIT_ON = {
@@ -17,7 +21,7 @@ const LIMIT_ON = {
 };
 const LIMIT_OFF = { MAX_CONCURRENT_EXECUTIONS: '100000', MAX_QUEUE_SIZE: '0' };
 
-async function once(env: Record<string, string>): Promise<OpenLoopResult> {
+async function once(env: Record<string, string>, durationS: number): Promise<OpenLoopResult> {
   const piston = await startFakePistonProcess(JOB_MS, JOBS);
   const gateway = await startGatewayProcess(piston.url, env);
   let n = 0;
@@ -27,7 +31,7 @@ async function once(env: Record<string, string>): Promise<OpenLoopResult> {
       // Distinct programs, so nothing is coalesced: every request is real work for Piston.
       body: () => ({ language: 'python', code: `print(${++n})` }),
       perSecond: OFFERED,
-      durationSeconds: DURATION_S,
+      durationSeconds: durationS,
     });
   } finally {
     await gateway.stop();
@@ -35,24 +39,100 @@ async function once(env: Record<string, string>): Promise<OpenLoopResult> {
   }
 }
 
-const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
-
-/** Runs the overload comparison (limit on, limit off) and prints its table. */
-export async function benchOverload(): Promise<void> {
+function printRun(name: string, r: OpenLoopResult): void {
   console.log(
-    `\n## Overload: Piston runs ${JOBS} jobs of ${JOB_MS} ms at once (capacity ${CAPACITY}/s), offered ${OFFERED}/s for ${DURATION_S}s\n`,
+    tableRow([
+      name,
+      fmt(r.ok.perSecond, 1),
+      fmt(r.ok.p50Ms, 1),
+      fmt(r.ok.p99Ms, 1),
+      r.overloaded.count,
+      fmt(r.overloaded.p99Ms, 1),
+      r.upstreamTimeouts,
+      r.otherFailures,
+    ]),
   );
-  console.log(
-    '| gateway | successful req/s | success p50 ms | success p99 ms | 503s | 503 p99 ms | upstream timeouts | other failures |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const [name, env] of [
-    [`limit on (${JOBS} in flight, queue 64, ${QUEUE_TIMEOUT_MS} ms)`, LIMIT_ON],
-    ['limit off', LIMIT_OFF],
-  ] as const) {
-    const r = await once(env);
-    console.log(
-      `| ${name} | ${f(r.ok.perSecond)} | ${f(r.ok.p50Ms)} | ${f(r.ok.p99Ms)} | ${r.overloaded.count} | ${f(r.overloaded.p99Ms)} | ${r.upstreamTimeouts} | ${r.otherFailures} |`,
-    );
-  }
 }
+
+/** The section's targets from the limit-on rounds and the limit-off baseline. */
+export function overloadTargets(on: readonly OpenLoopResult[], off: OpenLoopResult): Target[] {
+  const section = 'overload';
+  const per = (pick: (r: OpenLoopResult) => number) => on.map(pick);
+  return [
+    {
+      section,
+      name: "limit on: successful req/s, against the fake Piston's capacity",
+      kind: 'min',
+      bound: 0.9 * CAPACITY,
+      unit: '/s',
+      digits: 1,
+      values: per((r) => r.ok.perSecond),
+    },
+    {
+      section,
+      name: 'limit on: successful req/s over limit off (same run)',
+      kind: 'min',
+      bound: 1,
+      digits: 2,
+      values: per((r) => r.ok.perSecond / off.ok.perSecond),
+    },
+    {
+      section,
+      name: 'limit on: success p99, against QUEUE_TIMEOUT_MS + one job',
+      kind: 'max',
+      bound: QUEUE_TIMEOUT_MS + JOB_MS,
+      unit: 'ms',
+      digits: 1,
+      values: per((r) => r.ok.p99Ms),
+    },
+    {
+      section,
+      name: 'limit on: p99 of the 503s (no same-run baseline)',
+      kind: 'max',
+      bound: 10,
+      unit: 'ms',
+      digits: 1,
+      values: per((r) => r.overloaded.p99Ms),
+    },
+    {
+      section,
+      name: 'limit on: upstream timeouts and other failures',
+      kind: 'max',
+      bound: 0,
+      digits: 0,
+      aggregate: 'total',
+      values: per((r) => r.upstreamTimeouts + r.otherFailures),
+    },
+  ];
+}
+
+/** The overload comparison: limit on in every round, limit off once as the baseline. */
+export const overloadSection: BenchSection = {
+  name: 'overload',
+  async run({ rounds, overloadS }) {
+    console.log(
+      `\n## Overload: Piston runs ${JOBS} jobs of ${JOB_MS} ms at once (capacity ${CAPACITY}/s), offered ${OFFERED}/s for ${overloadS} s; limit on ${rounds} times, then off once\n`,
+    );
+    console.log(
+      tableHead([
+        'gateway',
+        'successful req/s',
+        'success p50 ms',
+        'success p99 ms',
+        '503s',
+        '503 p99 ms',
+        'upstream timeouts',
+        'other failures',
+      ]),
+    );
+    const on: OpenLoopResult[] = [];
+    for (let i = 0; i < rounds; i += 1) {
+      const r = await once(LIMIT_ON, overloadS);
+      on.push(r);
+      printRun(`limit on (${JOBS} in flight, queue 64, ${QUEUE_TIMEOUT_MS} ms), round ${i + 1}`, r);
+    }
+    const off = await once(LIMIT_OFF, overloadS);
+    printRun('limit off', off);
+    return overloadTargets(on, off);
+  },
+};
