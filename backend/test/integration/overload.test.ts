@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestServers } from '../support/build-test-app.js';
+import { waitFor } from '../support/wait-for.js';
 
 const { app, serve } = useTestServers();
 
@@ -72,7 +73,17 @@ describe('POST /api/execute under overload', () => {
   });
 
   it('when executions are in flight and queued, then /health reports the counts', async () => {
-    const t = await app({ MAX_CONCURRENT_EXECUTIONS: '1', MAX_QUEUE_SIZE: '4' }, { delayMs: 300 });
+    // Each job holds its slot for 1.5 s, so the state below lasts long enough to be seen on a
+    // loaded machine; polled, not slept for, so a slow start cannot miss it.
+    const t = await app(
+      {
+        MAX_CONCURRENT_EXECUTIONS: '1',
+        MAX_QUEUE_SIZE: '4',
+        QUEUE_TIMEOUT_MS: '10000',
+        PISTON_TIMEOUT_MS: '5000',
+      },
+      { delayMs: 1500 },
+    );
     await t.runtimes.refresh();
 
     const pending = [1, 2, 3].map(() =>
@@ -81,8 +92,14 @@ describe('POST /api/execute under overload', () => {
         .send(program())
         .then((r) => r),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const health = await request(t.app).get('/health');
+    let health = await request(t.app).get('/health');
+    await waitFor(
+      async () => {
+        health = await request(t.app).get('/health');
+        return health.body.executions.queued === 2;
+      },
+      { timeoutMs: 1400, message: 'three executions were not in flight and queued' },
+    );
     await Promise.all(pending);
     const after = await request(t.app).get('/health');
 
