@@ -21,6 +21,7 @@ export interface InstallerHttp {
   close(): void;
 }
 
+/** Piston's address (with or without `/api/v2`) and the headers every call carries. */
 export interface InstallerHttpOptions {
   pistonUrl: string;
   headers?: Record<string, string> | undefined;

@@ -11,6 +11,7 @@ export interface CheckResult {
   detail: string;
 }
 
+/** Where the smoke test runs and how it calls the gateway. */
 export interface SmokeOptions {
   /** The gateway's address, e.g. `http://localhost:5000`. */
   baseUrl: string;
