@@ -1,61 +1,96 @@
 // npm run piston:install -- [--manifest piston/runtimes.json] [--dry-run] [--wait-timeout-ms N]
+//   [--install-timeout-ms N]
 // Installs the Piston packages listed in the manifest into the Piston at PISTON_URL.
 import { parseArgs } from 'node:util';
+import { config as loadDotenv } from 'dotenv';
 import { pistonHeaders } from '../config.js';
-import { InstallerError, installRuntimes } from '../piston/runtime-installer.js';
+import {
+  DEFAULT_INSTALL_TIMEOUT_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  InstallerError,
+  installRuntimes,
+} from '../piston/runtime-installer.js';
 import { readManifest } from '../piston/runtime-manifest.js';
 
 const USAGE =
-  'usage: piston:install [--manifest <file>] [--dry-run] [--wait-timeout-ms <ms>]\n' +
-  'Piston address from PISTON_URL (default http://localhost:2000).';
+  'usage: piston:install [--manifest <file>] [--dry-run] [--wait-timeout-ms <ms>] ' +
+  '[--install-timeout-ms <ms>]\n' +
+  `  --wait-timeout-ms     how long to wait for Piston to answer at all (default ${DEFAULT_WAIT_TIMEOUT_MS})\n` +
+  `  --install-timeout-ms  how long one package may take to install (default ${DEFAULT_INSTALL_TIMEOUT_MS}, 15 min)\n` +
+  'Piston address from PISTON_URL (default http://localhost:2000), and PISTON_AUTH_HEADER,\n' +
+  'from the environment or a .env file in the working directory.';
 
-async function run(): Promise<number> {
-  let args;
+/** Thrown for a bad command line: exit 2 with the usage. */
+class UsageError extends Error {}
+
+function parseCommandLine() {
   try {
-    args = parseArgs({
+    return parseArgs({
       options: {
         manifest: { type: 'string', default: 'piston/runtimes.json' },
         'dry-run': { type: 'boolean', default: false },
-        'wait-timeout-ms': { type: 'string', default: '120000' },
+        'wait-timeout-ms': { type: 'string', default: String(DEFAULT_WAIT_TIMEOUT_MS) },
+        'install-timeout-ms': { type: 'string', default: String(DEFAULT_INSTALL_TIMEOUT_MS) },
         help: { type: 'boolean', default: false },
       },
     }).values;
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    throw new UsageError((error as Error).message);
   }
+}
+
+function milliseconds(name: string, value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ms) || ms < 1) {
+    throw new UsageError(
+      `--${name} must be a whole number of milliseconds above 0, not "${value}"`,
+    );
+  }
+  return ms;
+}
+
+async function run(): Promise<number> {
+  // Like the gateway: a .env file in the working directory, never overriding the environment.
+  loadDotenv({ quiet: true });
+  const args = parseCommandLine();
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const waitTimeoutMs = milliseconds('wait-timeout-ms', args['wait-timeout-ms']);
+  const installTimeoutMs = milliseconds('install-timeout-ms', args['install-timeout-ms']);
   const pistonUrl = process.env.PISTON_URL || 'http://localhost:2000';
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  try {
-    const manifest = await readManifest(args.manifest);
-    log(
-      `${args['dry-run'] ? 'dry run: ' : ''}${manifest.length} packages from ${args.manifest} into ${pistonUrl}`,
-    );
-    const report = await installRuntimes({
-      pistonUrl,
-      manifest,
-      dryRun: args['dry-run'],
-      headers: pistonHeaders(process.env.PISTON_AUTH_HEADER),
-      waitTimeoutMs: Number(args['wait-timeout-ms']),
-      log,
-    });
-    log(
-      `done: ${report.installed.length} ${args['dry-run'] ? 'to install' : 'installed'}, ` +
-        `${report.skipped.length} already installed, ${report.failed.length} failed`,
-    );
-    if (report.failed.length > 0) {
-      process.stderr.write(`failed: ${report.failed.join(', ')}\n`);
-      return 1;
-    }
-    return 0;
-  } catch (error) {
-    process.stderr.write(`piston:install: ${(error as Error).message}\n`);
-    return error instanceof InstallerError ? 1 : 2;
+  const manifest = await readManifest(args.manifest);
+  const verb = args['dry-run'] ? 'to install' : 'installed';
+  log(
+    `${args['dry-run'] ? 'dry run: ' : ''}${manifest.length} packages from ${args.manifest} into ${pistonUrl}`,
+  );
+  const report = await installRuntimes({
+    pistonUrl,
+    manifest,
+    dryRun: args['dry-run'],
+    headers: pistonHeaders(process.env.PISTON_AUTH_HEADER),
+    waitTimeoutMs,
+    installTimeoutMs,
+    log,
+  });
+  log(
+    `done: ${report.installed.length} ${verb}, ` +
+      `${report.skipped.length} already installed, ${report.failed.length} failed`,
+  );
+  if (report.failed.length > 0) {
+    process.stderr.write(`failed: ${report.failed.join(', ')}\n`);
+    return 1;
   }
+  return 0;
 }
 
-process.exitCode = await run();
+process.exitCode = await run().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`piston:install: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  process.stderr.write(`piston:install: ${(error as Error).message}\n`);
+  return error instanceof InstallerError ? 1 : 2;
+});

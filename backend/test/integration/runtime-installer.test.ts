@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InstallerError, installRuntimes } from '../../src/piston/runtime-installer.js';
 import type { RuntimeManifest } from '../../src/piston/runtime-manifest.js';
@@ -63,7 +67,7 @@ describe('installRuntimes', () => {
       { language: 'node', version: '20.x' },
       { language: 'ruby', version: '3.0.1' },
     ]);
-    expect(lines).toContain('[2/4] node 20.x: installing...');
+    expect(lines).toContain('[2/4] node 20.x: installing (may take up to 15 min)...');
     expect(
       lines.some((l) => /^\[2\/4\] node 20\.x: installed 20\.20\.2 in [\d.]+ s$/.test(l)),
     ).toBe(true);
@@ -107,7 +111,9 @@ describe('installRuntimes', () => {
     const { result, lines } = run(piston);
 
     expect((await result).failed).toHaveLength(3);
-    expect(lines).toContain('[1/4] python 3.11.2: FAILED: HTTP 500: download failed');
+    expect(lines.find((l) => l.startsWith('[1/4] python 3.11.2: FAILED'))).toMatch(
+      /^\[1\/4\] python 3\.11\.2: FAILED after [\d.]+ s: HTTP 500: download failed$/,
+    );
   });
 
   it('when Piston starts late, then it waits with backoff and then installs', async () => {
@@ -152,14 +158,17 @@ describe('installRuntimes', () => {
 });
 
 describe('npm run piston:install', () => {
-  async function cli(args: string[], env: Record<string, string>) {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'backend/src/cli/install-runtimes.ts', ...args],
-      {
-        env: { ...process.env, ...env },
-      },
-    );
+  const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const CLI = fileURLToPath(new URL('../../src/cli/install-runtimes.ts', import.meta.url));
+
+  /** Runs the CLI with the given environment (PISTON_URL removed unless given), in `cwd`. */
+  async function cli(args: string[], env: Record<string, string>, cwd = process.cwd()) {
+    const inherited = { ...process.env };
+    delete inherited.PISTON_URL;
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+      env: { ...inherited, ...env },
+      cwd,
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -203,5 +212,77 @@ describe('npm run piston:install', () => {
 
     expect(code).toBe(2);
     expect(out).toContain('invalid manifest');
+  });
+
+  async function manifestFile(manifest: RuntimeManifest = MANIFEST): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'manifest-'));
+    await writeFile(join(dir, 'm.json'), JSON.stringify(manifest));
+    return join(dir, 'm.json');
+  }
+
+  it('when PISTON_URL is only in .env, then it is read from there', async () => {
+    const piston = await pistonWithMissingPackages();
+    const dir = await mkdtemp(join(tmpdir(), 'dotenv-'));
+    await writeFile(join(dir, '.env'), `PISTON_URL=${piston.url}\n`);
+
+    const { code, out } = await cli(
+      ['--manifest', await manifestFile(), '--wait-timeout-ms', '300'],
+      {},
+      dir,
+    );
+
+    expect(out).toContain(`into ${piston.url}`);
+    expect(code).toBe(0);
+  });
+
+  it('when PISTON_URL is in both, then the environment wins over .env', async () => {
+    const piston = await pistonWithMissingPackages();
+    const dir = await mkdtemp(join(tmpdir(), 'dotenv-'));
+    await writeFile(join(dir, '.env'), 'PISTON_URL=http://127.0.0.1:9\n');
+
+    const { code } = await cli(
+      ['--manifest', await manifestFile()],
+      { PISTON_URL: piston.url },
+      dir,
+    );
+
+    expect(code).toBe(0);
+  });
+
+  it('when an install outlasts --install-timeout-ms, then it exits 1 saying so', async () => {
+    // A Piston that lists one missing package and never answers its install.
+    const server = createServer((req, res) => {
+      if (req.method === 'GET') {
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify([{ language: 'rust', language_version: '1.68.2', installed: false }]),
+        );
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const manifest = await manifestFile([{ language: 'rust', version: '1.68.2' }]);
+
+      const { code, out } = await cli(['--manifest', manifest, '--install-timeout-ms', '300'], {
+        PISTON_URL: url,
+      });
+
+      expect(out).toContain('rust 1.68.2: FAILED after');
+      expect(out).toContain('no answer within 0.3 s');
+      expect(code).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('when a timeout is not a positive whole number, then it exits 2 naming the option', async () => {
+    const { code, out } = await cli(['--install-timeout-ms', '15min'], {
+      PISTON_URL: 'http://127.0.0.1:9',
+    });
+
+    expect(code).toBe(2);
+    expect(out).toContain('--install-timeout-ms must be a whole number of milliseconds');
   });
 });

@@ -50,6 +50,8 @@ export interface FakePistonOptions {
    * the rest queue without bound, inside their open connections, as in the real Piston.
    */
   maxConcurrentJobs?: number;
+  /** What programs with no recorded answer print (default `ok\n`), by their source. */
+  stdoutByProgram?: Record<string, string>;
 }
 
 /** A real HTTP server on 127.0.0.1:0 that replays recorded Piston answers and can misbehave. */
@@ -188,13 +190,14 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     }
     const recorded = answers.get(body.files[0]?.content ?? '');
     if (recorded) return sendRaw(res, 200, recorded);
+    const stdout = options.stdoutByProgram?.[body.files[0]?.content ?? ''] ?? 'ok\n';
     sendJson(res, 200, {
       run: {
         signal: null,
-        stdout: 'ok\n',
+        stdout,
         stderr: '',
         code: 0,
-        output: 'ok\n',
+        output: stdout,
         memory: 1000,
         message: null,
         status: null,
