@@ -18,12 +18,16 @@ describe('docker-compose.yml', () => {
   it('when Piston is defined, then it is privileged, keeps packages in a volume and publishes no port', () => {
     const piston = service('piston');
 
-    expect(piston.build).toBe('./piston');
+    expect(piston.build).toMatchObject({ context: './piston' });
     expect(piston.privileged).toBe(true);
     expect(piston.restart).toBe('unless-stopped');
     expect(piston.ports).toBeUndefined();
     expect(piston.volumes).toContain('piston-packages:/piston/packages');
     expect(compose.volumes).toHaveProperty('piston-packages');
+  });
+
+  it("when Piston runs jobs, then /tmp is an executable tmpfs, as in Piston's own compose file", () => {
+    expect(service('piston').tmpfs).toEqual(['/tmp:exec']);
   });
 
   it('when the installer is defined, then it runs the built installer against piston after it is healthy', () => {
