@@ -65,6 +65,11 @@ describe('gateway Dockerfile', () => {
     expect(ignore).toContain('!piston/runtimes.json');
     expect(ignore).not.toContain('!.env');
   });
+
+  it('when shipped, then the image carries the license notice', () => {
+    expect(readRepoFile('.dockerignore')).toMatch(/^!LICENSE$/m);
+    expect(GATEWAY).toMatch(/^COPY .*\bLICENSE\b.* \.\/$/m);
+  });
 });
 
 describe('piston Dockerfile health check', () => {
