@@ -21,7 +21,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist
-COPY package.json ./
+# The MIT license asks for its notice in every copy, the image included.
+COPY package.json LICENSE ./
 COPY piston/runtimes.json piston/runtimes.json
 # The official image's unprivileged user; the app files stay owned by root, read-only to it.
 USER node

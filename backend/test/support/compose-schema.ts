@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 
 /** The parts of a Compose service the deployment tests read. */
 export interface ComposeService {
-  build?: string | { context: string };
+  build?: string | { context: string; args?: Record<string, string> };
   image?: string;
   command?: string[];
   ports?: string[];
@@ -12,6 +12,7 @@ export interface ComposeService {
   restart?: string;
   profiles?: string[];
   volumes?: string[];
+  tmpfs?: string[];
   healthcheck?: { test: string[] };
   deploy?: { replicas?: number };
   environment?: Record<string, string>;

@@ -8,9 +8,18 @@ export function readRepoFile(path: string): string {
   return readFileSync(new URL(path, REPO_ROOT), 'utf8');
 }
 
-/** Parses a YAML file at the repository root. */
+/** Compose's merge tags (2.24+): `!reset` and `!override` replace a value of the file below. */
+const COMPOSE_TAGS = (['!reset', '!override'] as const).flatMap((tag) =>
+  (['seq', 'map'] as const).map((collection) => ({
+    tag,
+    collection,
+    resolve: (value: unknown) => value,
+  })),
+);
+
+/** Parses a YAML file at the repository root (Compose's merge tags read as plain values). */
 export function readYaml(path: string): unknown {
-  return parse(readRepoFile(path));
+  return parse(readRepoFile(path), { customTags: COMPOSE_TAGS });
 }
 
 /** `ENV A=1 B=2` (with line continuations) in a Dockerfile, as a map. */
@@ -39,4 +48,49 @@ export function readmeTableKeys(readme: string, heading: string): string[] {
       if (match[1]) keys.add(match[1]);
   }
   return [...keys];
+}
+
+/** `ARG NAME=default` lines of a Dockerfile, as a map. */
+export function dockerfileArgs(text: string): Record<string, string> {
+  return Object.fromEntries(
+    [...text.matchAll(/^ARG\s+(\w+)=(\S+)/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+}
+
+/** The images of a Dockerfile's FROM lines, with ARG defaults substituted (stage names skipped). */
+export function dockerfileBaseImages(text: string): string[] {
+  const args = dockerfileArgs(text);
+  const stages = new Set([...text.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1]));
+  return [...text.matchAll(/^FROM\s+(\S+)/gm)]
+    .map((m) => (m[1] ?? '').replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? ''))
+    .filter((image) => !stages.has(image));
+}
+
+/** The default of a Compose interpolation such as `${PISTON_IMAGE:-ghcr.io/...}`, else the value. */
+export function composeDefault(value: string): string {
+  return /^\$\{\w+:-([^}]*)\}$/.exec(value)?.[1] ?? value;
+}
+
+/**
+ * Piston's image as its workflow publishes it (engineer-man/piston, .github/workflows/api-push.yaml
+ * pushes `ghcr.io/engineer-man/piston` with no tag): `latest`, or pinned by digest. Version tags such
+ * as `:3.1.1` do not exist and fail the pull.
+ */
+export const PISTON_IMAGE = /^ghcr\.io\/engineer-man\/piston(?::latest|@sha256:[0-9a-f]{64})$/;
+
+/**
+ * Official-image tags checked against docker-library/official-images (library/node, library/redis,
+ * library/nginx at 37079fb336, 2026-08-22). A tag added here must be looked up there first: Docker
+ * Hub keeps retired tags pullable, but only the listed ones still get rebuilt with security fixes.
+ */
+export const PUBLISHED_TAGS: Readonly<Record<string, readonly string[]>> = {
+  node: ['22-slim', '24-slim', '26-slim'],
+  redis: ['7.4-alpine', '8.10-alpine'],
+  nginx: ['1.30-alpine', '1.31-alpine'],
+};
+
+/** True when an image reference is a published official-image tag from PUBLISHED_TAGS. */
+export function isPublishedTag(image: string): boolean {
+  const [name, tag] = image.split(':');
+  return Boolean(name && tag && PUBLISHED_TAGS[name]?.includes(tag));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS } from '../../../src/config.js';
+import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
 import {
   composeSchemaErrors,
   composeService,
@@ -18,12 +18,16 @@ describe('docker-compose.yml', () => {
   it('when Piston is defined, then it is privileged, keeps packages in a volume and publishes no port', () => {
     const piston = service('piston');
 
-    expect(piston.build).toBe('./piston');
+    expect(piston.build).toMatchObject({ context: './piston' });
     expect(piston.privileged).toBe(true);
     expect(piston.restart).toBe('unless-stopped');
     expect(piston.ports).toBeUndefined();
     expect(piston.volumes).toContain('piston-packages:/piston/packages');
     expect(compose.volumes).toHaveProperty('piston-packages');
+  });
+
+  it("when Piston runs jobs, then /tmp is an executable tmpfs, as in Piston's own compose file", () => {
+    expect(service('piston').tmpfs).toEqual(['/tmp:exec']);
   });
 
   it('when the installer is defined, then it runs the built installer against piston after it is healthy', () => {
@@ -47,6 +51,17 @@ describe('docker-compose.yml', () => {
       piston: { condition: 'service_healthy' },
       'piston-init': { condition: 'service_completed_successfully' },
     });
+  });
+
+  it('when .env sets PORT or HOST (as .env.example does), then the container still listens where ports publishes', () => {
+    const gateway = service('gateway');
+    const containerPort = Number(gateway.ports?.[0]?.split(':').at(-1));
+    // Compose gives `environment` precedence over `env_file`.
+    const config = loadConfig({ PORT: '8080', HOST: '127.0.0.1', ...gateway.environment });
+
+    expect(config.PORT).toBe(containerPort);
+    expect(config.HOST).toBeUndefined();
+    expect(readRepoFile('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${containerPort}$`, 'm'));
   });
 
   it('when Redis is wanted, then an optional redis service runs under the redis profile only', () => {

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { apiRequestLimit } from '../../../src/auth/api-keys.js';
 import { loadConfig } from '../../../src/config.js';
 import { ERROR_STATUS } from '../../../src/errors.js';
+import { parse } from 'yaml';
 import { useTestApps } from '../../support/build-test-app.js';
-import { REPO_ROOT, readRepoFile } from '../../support/deployment-files.js';
+import { composeService, type ComposeFile } from '../../support/compose-schema.js';
+import { REPO_ROOT, readRepoFile, readYaml } from '../../support/deployment-files.js';
 
 // The README names files, commands and endpoints; each must exist and work.
 const readme = readRepoFile('README.md');
@@ -82,5 +84,39 @@ describe('README.md', () => {
     );
 
     expect(Object.fromEntries(table)).toEqual(ERROR_STATUS);
+  });
+
+  it('when it lists what the compose stack installs, then that is piston/runtimes.json', () => {
+    const manifest = JSON.parse(readRepoFile('piston/runtimes.json')) as object[];
+    const section = readme.slice(readme.indexOf('What the first start installs'));
+    const table = [
+      ...section.split('\n\n', 3)[1]!.matchAll(/^\| `([a-z0-9+._-]+)` +\| ([0-9][^ |]*) +\|/gm),
+    ].map((m) => ({
+      language: m[1],
+      version: m[2],
+    }));
+
+    expect(table).toEqual(manifest);
+  });
+
+  it('when it tells how to add a language, then it rebuilds, since the image carries the manifest', () => {
+    const adding = /\*\*Adding a language\.\*\*([\s\S]*?)\n\n/.exec(readme)?.[1] ?? '';
+
+    expect(readRepoFile('Dockerfile')).toMatch(/^COPY piston\/runtimes\.json /m);
+    expect(adding).toContain('`docker compose up -d --build`');
+  });
+
+  it('when it shows how to publish on loopback only, then the override replaces the port with the same container port', () => {
+    const block = /```yaml\n(services:\n {2}gateway:\n {4}ports: !override[\s\S]*?)```/.exec(
+      readme,
+    )?.[1];
+    const override = parse(block ?? '', {
+      customTags: [{ tag: '!override', collection: 'seq', resolve: (v: unknown) => v }],
+    }) as ComposeFile;
+    const base = composeService(readYaml('docker-compose.yml') as ComposeFile, 'gateway');
+
+    expect(composeService(override, 'gateway').ports).toEqual([
+      `127.0.0.1:${base.ports?.[0] ?? ''}`,
+    ]);
   });
 });

@@ -1,13 +1,17 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, loadConfig } from '../../../src/config.js';
+import { checkPiston } from '../../../src/piston/piston-check.js';
 import request from 'supertest';
 import { buildTestApp } from '../../support/build-test-app.js';
-import { readRepoFile, readYaml } from '../../support/deployment-files.js';
+import { startFakePiston } from '../../support/fake-piston-server.js';
+import { REPO_ROOT, readRepoFile, readYaml } from '../../support/deployment-files.js';
 
 interface RenderService {
   type: string;
   runtime: string;
   buildCommand: string;
+  preDeployCommand: string;
   startCommand: string;
   healthCheckPath: string;
   envVars: { key: string; value?: string; sync?: boolean }[];
@@ -35,16 +39,61 @@ describe('render.yaml', () => {
     }
   });
 
-  it('when Render checks health, then the path is a gateway route that answers 200', async () => {
+  it('when Render checks health, then the path answers 200, even while Piston is down (liveness)', async () => {
     const t = await buildTestApp();
     try {
+      expect((await request(t.app).get(web.healthCheckPath)).body.status).toBe('OK');
+      await t.fake.close();
+
       const res = await request(t.app).get(web.healthCheckPath);
 
+      // Render restarts an instance after 60 s of failed checks: a Piston outage must not do that.
       expect(res.status).toBe(200);
-      expect(res.body.status).toBe('OK');
+      expect((await request(t.app).get('/health/ready')).status).toBe(503);
     } finally {
       await t.close();
     }
+  });
+
+  it('when a deploy starts, then the pre-deploy command is the built Piston check', () => {
+    const [node, script, ...rest] = web.preDeployCommand.split(' ');
+
+    expect([node, rest]).toEqual(['node', []]);
+    expect(script).toMatch(/^dist\/cli\/[a-z-]+\.js$/);
+    const source = script!.replace(/^dist\//, 'backend/src/').replace(/\.js$/, '.ts');
+    expect(existsSync(new URL(source, REPO_ROOT))).toBe(true);
+    expect(readRepoFile(source)).toContain('checkPiston(');
+  });
+
+  it("when the Blueprint is deployed with the prompts left empty, then the pre-deploy check fails; with Piston's address, it passes", async () => {
+    const asDeployed = (prompted: Record<string, string>) => ({
+      ...Object.fromEntries(
+        web.envVars.flatMap((v) => (v.value === undefined ? [] : [[v.key, v.value]])),
+      ),
+      ...prompted,
+    });
+    const fake = await startFakePiston();
+    try {
+      const log = () => undefined;
+
+      expect(await checkPiston({ env: asDeployed({}), log })).toBe(false);
+      expect(await checkPiston({ env: asDeployed({ PISTON_URL: '' }), log })).toBe(false);
+      expect(await checkPiston({ env: asDeployed({ PISTON_URL: fake.url }), log })).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('when the README lists what Render prompts for, then those are exactly the sync: false keys', () => {
+    const readme = readRepoFile('README.md');
+    const sentence = /When you create the Blueprint, Render prompts for([\s\S]*?)\n\n/.exec(
+      readme,
+    )?.[1];
+    const named = [...(sentence ?? '').matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]);
+    const prompted = web.envVars.filter((v) => v.sync === false).map((v) => v.key);
+
+    expect(prompted.length).toBeGreaterThan(0);
+    expect([...new Set(named)].sort()).toEqual([...prompted].sort());
   });
 
   it('when env vars are set, then each is a config key and every key but PORT and HOST is there', () => {

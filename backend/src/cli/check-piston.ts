@@ -1,0 +1,43 @@
+// npm run piston:check [-- --wait-ms N]
+// Exits 0 when the gateway's settings are valid and the Piston at PISTON_URL (which must be set)
+// answers with at least one runtime; 1 otherwise, saying why. render.yaml runs it before each deploy.
+import { config as loadDotenv } from 'dotenv';
+import { parseArgs } from 'node:util';
+import { checkPiston } from '../piston/piston-check.js';
+
+const USAGE =
+  'usage: piston:check [--wait-ms <ms>]\n' +
+  'Settings from the environment and .env, as the gateway reads them; PISTON_URL is required.';
+
+async function run(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        'wait-ms': { type: 'string', default: '20000' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const waitMs = Number(args['wait-ms']);
+  if (!Number.isInteger(waitMs) || waitMs < 0) {
+    process.stderr.write(`--wait-ms: expected a whole number of ms\n${USAGE}\n`);
+    return 2;
+  }
+  loadDotenv({ quiet: true });
+  const ok = await checkPiston({
+    env: process.env,
+    waitMs,
+    log: (line) => process.stdout.write(`piston:check: ${line}\n`),
+  });
+  return ok ? 0 : 1;
+}
+
+process.exitCode = await run();
