@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { inlineApiKeyProblems } from './auth/api-keys.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+
+export { ConfigError, type ConfigProblem } from './config-error.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +19,15 @@ const port = z.coerce
   .int('expected a port number (a whole number from 0 to 65535)')
   .min(0, 'expected a port number from 0 to 65535')
   .max(65535, 'expected a port number from 0 to 65535');
+
+/**
+ * A memory limit in bytes, or -1 for none. Piston passes it to isolate in whole kilobytes, where
+ * 0 means no limit: 0 (or under 1000 bytes) would silently mean none, so it is refused.
+ */
+const memoryLimit = int(-1).refine(
+  (bytes) => bytes === -1 || bytes >= 1000,
+  'below 1000 bytes Piston reads as no limit at all (0 KB); use -1 to say "no limit" explicitly, or a number of bytes such as 128000000',
+);
 
 /** A byte size written as a plain number of bytes or with a unit (`512kb`, `1mb`). */
 const byteSize = z
@@ -77,8 +90,8 @@ export const ConfigSchema = z
     RUN_TIMEOUT_MS: positiveInt().default(3000),
     MAX_RUN_TIMEOUT_MS: positiveInt().default(5000),
     COMPILE_TIMEOUT_MS: positiveInt().default(10000),
-    RUN_MEMORY_LIMIT_BYTES: int(-1).default(128_000_000),
-    COMPILE_MEMORY_LIMIT_BYTES: int(-1).default(256_000_000),
+    RUN_MEMORY_LIMIT_BYTES: memoryLimit.default(128_000_000),
+    COMPILE_MEMORY_LIMIT_BYTES: memoryLimit.default(256_000_000),
     MAX_CONCURRENT_EXECUTIONS: positiveInt().default(8),
     MAX_QUEUE_SIZE: int(0).default(32),
     QUEUE_TIMEOUT_MS: positiveInt().default(5000),
@@ -86,7 +99,14 @@ export const ConfigSchema = z
     RESULT_CACHE_MAX_BYTES: positiveInt().default(64 * 1024 * 1024),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default('gateway:'),
-    API_KEYS: z.string().optional(),
+    /** Inline entries are checked here, with every other key; a .json file when it is read. */
+    API_KEYS: z
+      .string()
+      .superRefine((value, ctx) => {
+        for (const message of inlineApiKeyProblems(value))
+          ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
     REQUIRE_API_KEY: z
       .enum(['true', 'false', '1', '0'])
       .default('false')
@@ -124,17 +144,6 @@ export function pistonHeaders(authHeader: string | undefined): Record<string, st
 /** Every key the configuration schema knows, for docs and drift tests. */
 export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof Config)[];
 
-/** Thrown by loadConfig when one or more settings are invalid; lists every bad key. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-
-  constructor(readonly problems: readonly { key: string; message: string }[]) {
-    super(
-      `Invalid configuration:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`,
-    );
-  }
-}
-
 /**
  * Parses the gateway's settings from an env-like object. Pure: reads only its argument.
  * Empty strings count as unset, so `KEY=` in a .env file falls back to the default.
@@ -155,4 +164,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     );
   }
   return result.data;
+}
+
+/**
+ * What main.ts should log (at warn level) once at start-up: settings that are valid but easy to
+ * get wrong without noticing. `env` is what loadConfig read, to tell a default from a choice.
+ */
+export function configWarnings(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigProblem[] {
+  const warnings: ConfigProblem[] = [];
+  if (!env.PISTON_URL?.trim()) {
+    warnings.push({
+      key: 'PISTON_URL',
+      message: `not set, so the default ${config.PISTON_URL} is used; set it to where Piston listens`,
+    });
+  }
+  for (const key of ['RUN_MEMORY_LIMIT_BYTES', 'COMPILE_MEMORY_LIMIT_BYTES'] as const) {
+    if (config[key] === -1) {
+      warnings.push({
+        key,
+        message: `-1: no memory limit, so one ${key.startsWith('RUN') ? 'program' : 'compilation'} can take all the memory of Piston's machine`,
+      });
+    }
+  }
+  return warnings;
 }

@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import type { PistonExecuteResponse, PistonStage } from '../piston/piston-schemas.js';
 import type { ExecuteResponse, ExecutionStatus, StageResult } from '../schemas/execute-response.js';
+import { cleanStderr } from './piston-stderr.js';
 
 /** How a stage ended, in the gateway's terms. */
 interface Verdict {
@@ -9,36 +10,60 @@ interface Verdict {
   signal: string | null;
 }
 
+/** The last line of the JDK's single-file source launcher when it cannot compile the program. */
+const JAVA_COMPILATION_FAILED = 'error: compilation failed';
+
 const SIGNAL_NAMES = new Map<number, string>(
   Object.entries(constants.signals).map(([name, number]) => [number, name]),
 );
 
 /**
  * Maps Piston's answer to the gateway's result. The stage that ended the job (a failed compile,
- * else the run) supplies output, stderr, exit code and signal.
+ * else the run) supplies output, stderr, exit code and signal. Every stage's stderr is cleaned
+ * of Piston's launcher lines (see cleanStderr) and its signal named as the top level names it.
  */
 export function mapPistonResult(piston: PistonExecuteResponse): ExecuteResponse {
-  const compileFailed = piston.compile !== undefined && !stageSucceeded(piston.compile);
-  const ended = compileFailed && piston.compile ? piston.compile : piston.run;
+  const { compile, run } = stagesOf(piston);
+  const compileFailed = compile !== undefined && !stageSucceeded(compile);
+  const ended = compileFailed ? compile : run;
   const verdict = classifyStage(ended, compileFailed ? 'compile' : 'run');
-  const truncated = [piston.compile, piston.run].some(
+  const truncated = [compile, run].some(
     (stage) => stage?.status === 'OL' || stage?.status === 'EL',
   );
+  const stderr = cleanStderr(ended);
   return {
     success: verdict.status === 'ok',
     output: ended.stdout,
-    stderr: ended.stderr,
+    stderr,
     exitCode: ended.code,
     signal: verdict.signal,
     status: verdict.status,
     ...(verdict.error ? { error: verdict.error } : {}),
     language: piston.language,
     version: piston.version,
-    ...(piston.compile ? { compile: toStageResult(piston.compile) } : {}),
+    ...(compile ? { compile: toStageResult(compile) } : {}),
     // When compilation fails Piston copies the compile stage into `run`; the program never ran.
-    ...(compileFailed ? {} : { run: toStageResult(piston.run) }),
+    ...(compileFailed ? {} : { run: toStageResult(run) }),
     truncated,
   };
+}
+
+/**
+ * Piston's stages, with Java's compile put where it belongs: Piston's Java package has no compile
+ * step; its run script hands the file to the JDK's single-file source launcher, which compiles in
+ * memory and, when that fails, prints javac's errors, then `error: compilation failed`, and exits
+ * 1 before any of the program ran. That run stage is reported as the failed compile it is.
+ */
+function stagesOf(piston: PistonExecuteResponse): { compile?: PistonStage; run: PistonStage } {
+  const { compile, run } = piston;
+  const javaCompileFailed =
+    piston.language === 'java' &&
+    compile === undefined &&
+    run.code === 1 &&
+    run.signal === null &&
+    run.stdout === '' &&
+    run.stderr.trimEnd().endsWith(`\n${JAVA_COMPILATION_FAILED}`);
+  return javaCompileFailed ? { compile: run, run } : { ...(compile ? { compile } : {}), run };
 }
 
 function stageSucceeded(stage: PistonStage): boolean {
@@ -101,9 +126,10 @@ function signalFromShellExitCode(code: number | null): string | undefined {
 function toStageResult(stage: PistonStage): StageResult {
   return {
     stdout: stage.stdout,
-    stderr: stage.stderr,
+    stderr: cleanStderr(stage),
     exitCode: stage.code,
-    signal: stage.signal,
+    // Named like the top level's: 139 from a shell run script is SIGSEGV here too.
+    signal: stage.signal ?? signalFromShellExitCode(stage.code) ?? null,
     cpuTimeMs: roundOrNull(stage.cpu_time),
     wallTimeMs: roundOrNull(stage.wall_time),
     memoryBytes: stage.memory ?? null,

@@ -26,7 +26,7 @@ export function createLanguagesRouter(deps: { runtimes: RuntimeCache }): Router 
     }
     res.setHeader('Cache-Control', CACHE_CONTROL);
     res.setHeader('ETag', memo.etag);
-    if (req.fresh) {
+    if (matchesIfNoneMatch(req.get('if-none-match'), memo.etag)) {
       res.status(304).end();
       return;
     }
@@ -36,6 +36,24 @@ export function createLanguagesRouter(deps: { runtimes: RuntimeCache }): Router 
   router.all('/', methodNotAllowed('GET'));
 
   return router;
+}
+
+/**
+ * Whether an `If-None-Match` header names this entity tag, by the weak comparison RFC 9110
+ * §13.1.2 asks for (`W/"x"` matches `"x"`), or is `*`. Unlike Express's `req.fresh`, a request's
+ * `Cache-Control: no-cache` does not matter: browsers' fetch() adds it to every request it makes
+ * with a conditional header of its own, and the RFC says the origin answers 304 when the tag
+ * matches, whatever else the request says.
+ */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = withoutWeakPrefix(etag);
+  return header.split(',').some((tag) => withoutWeakPrefix(tag.trim()) === opaque);
+}
+
+function withoutWeakPrefix(tag: string): string {
+  return tag.startsWith('W/') ? tag.slice(2) : tag;
 }
 
 /**

@@ -16,6 +16,19 @@ const FileNameSchema = z
   // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
 
+/**
+ * One command-line argument. NUL cannot be in one: arguments reach the program through execve(2)
+ * as C strings, and Piston's spawn() throws on it, which failed the job with a 502. Every other
+ * character, control characters included, is a valid argument byte and is passed as it is.
+ */
+const ArgSchema = z
+  .string()
+  .max(MAX_ARG_LENGTH)
+  .refine(
+    (arg) => !arg.includes('\u0000'),
+    'must not contain the NUL character (\\u0000): command-line arguments cannot carry it',
+  );
+
 export const SourceFileSchema = z.strictObject({
   name: FileNameSchema.optional(),
   content: z.string(),
@@ -26,11 +39,17 @@ export const SourceFileSchema = z.strictObject({
 export const ExecuteRequestSchema = z
   .strictObject({
     language: z.string().trim().min(1, 'is required').max(64),
-    version: z.string().trim().min(1).max(64).optional(),
+    // "" (or only spaces) means what leaving it out means: the newest installed version.
+    version: z
+      .string()
+      .trim()
+      .max(64)
+      .optional()
+      .transform((version) => version || undefined),
     code: z.string().optional(),
     files: z.array(SourceFileSchema).min(1).max(MAX_FILES).optional(),
     stdin: z.string().default(''),
-    args: z.array(z.string().max(MAX_ARG_LENGTH)).max(MAX_ARGS).default([]),
+    args: z.array(ArgSchema).max(MAX_ARGS).default([]),
     cache: z.boolean().optional(),
     // Any whole number: one past the safe-integer range is still clamped to MAX_RUN_TIMEOUT_MS
     // like any other too-large timeout (zod's `.int()` would call 1e20 "not a whole number").

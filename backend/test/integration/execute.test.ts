@@ -72,6 +72,25 @@ describe('POST /api/execute', () => {
     expect(lastPistonBody()).toMatchObject({ stdin: 'in', args: ['one', 'two words'] });
   });
 
+  it('when an argument holds NUL, then it is a 400 naming it and Piston is not called', async () => {
+    const calls = t.fake.executeCalls().length;
+
+    const res = await execute({ language: 'python', code: 'x', args: ['ok', 'a\u0000b'] });
+
+    expectError(res, 400, 'invalid_request');
+    expect(res.body.details).toEqual([
+      expect.objectContaining({ field: 'args.1', message: expect.stringMatching(/NUL/) }),
+    ]);
+    expect(t.fake.executeCalls()).toHaveLength(calls);
+  });
+
+  it('when the version is an empty string, then the newest installed version runs', async () => {
+    const res = await execute({ language: 'python', version: '', code: 'x' });
+
+    expect(res.status).toBe(200);
+    expect(lastPistonBody().version).toBe('3.11.2');
+  });
+
   it('when the timeout is above the maximum, then Piston gets the maximum', async () => {
     await execute({ language: 'python', code: 'x', timeout: 999_999 });
 

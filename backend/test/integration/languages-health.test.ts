@@ -75,6 +75,27 @@ describe('GET /api/execute/languages', () => {
     expect(second.text).toBe('');
   });
 
+  it("when If-None-Match comes with a browser's Cache-Control: no-cache, then it is still a 304", async () => {
+    // RFC 9110 §13.1.2: the origin answers 304 whenever If-None-Match matches; fetch() adds
+    // no-cache to every request that carries a conditional header of its own.
+    const { app: gateway } = await app();
+    const etag = (await request(gateway).get('/api/execute/languages')).headers.etag as string;
+
+    const revalidate = (ifNoneMatch: string) =>
+      request(gateway)
+        .get('/api/execute/languages')
+        .set('If-None-Match', ifNoneMatch)
+        .set('Cache-Control', 'no-cache')
+        .set('Pragma', 'no-cache');
+
+    for (const ifNoneMatch of [etag, etag.slice(2), `"other", ${etag}`, '*']) {
+      const res = await revalidate(ifNoneMatch);
+      expect(res.status, ifNoneMatch).toBe(304);
+      expect(res.headers.etag).toBe(etag);
+    }
+    expect((await revalidate('"other"')).status).toBe(200);
+  });
+
   it('when the list is sent gzipped, then its validator is the same weak ETag and revalidates', async () => {
     const { app: gateway, fake, runtimes } = await app();
     for (let i = 0; i < 40; i += 1) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiRequestLimit, createKeyLookup, loadApiKeys } from '../../src/auth/api-keys.js';
+import { ConfigError } from '../../src/config.js';
 
 const KEY_A = 'a'.repeat(32);
 const KEY_B = 'b'.repeat(32);
@@ -40,6 +41,54 @@ describe('loadApiKeys', () => {
     await expect(loadApiKeys(raw)).rejects.toThrow(message);
   });
 
+  it('when several entries are bad, then one ConfigError lists each by number', async () => {
+    const error: unknown = await loadApiKeys(`a:${KEY_A}:5:x,,b:short:x,a:${KEY_B}:2`).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      {
+        key: 'API_KEYS',
+        message: 'entry 1 is not name:key:limit (it has 4 parts; keys may not contain ":" or ",")',
+      },
+      { key: 'API_KEYS', message: 'entry 3 key must be at least 16 characters' },
+      { key: 'API_KEYS', message: 'entry 3 limit must be a whole number of executions per window' },
+    ]);
+  });
+
+  it('when the JSON file has bad entries, then they are reported in the same format', async () => {
+    const read = () =>
+      Promise.resolve(
+        JSON.stringify([
+          { name: 'acme', key: KEY_A, limit: 7 },
+          { name: 'acme', key: KEY_B, limit: 7 },
+          { name: 'beta', key: KEY_B },
+          { name: 'gamma', key: KEY_B, limit: 1, extra: true },
+          'delta',
+        ]),
+      );
+    const error: unknown = await loadApiKeys('/etc/keys.json', read).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toBe(
+      [
+        'ConfigError: Invalid configuration:',
+        '  - API_KEYS: entry 2 name is a duplicate',
+        '  - API_KEYS: entry 3 limit is required',
+        '  - API_KEYS: entry 4 has unknown fields: extra (expected name, key, limit)',
+        '  - API_KEYS: entry 5 must be an object { name, key, limit }',
+      ].join('\n'),
+    );
+  });
+
+  it('when the JSON file is not a list, then the error says what it must hold', async () => {
+    const read = () => Promise.resolve('{"name":"acme"}');
+    await expect(loadApiKeys('/etc/keys.json', read)).rejects.toThrow(
+      'API_KEYS: /etc/keys.json must hold a JSON array of { name, key, limit }',
+    );
+  });
+
   it('when loading fails, then the message never contains a secret', async () => {
     const error = await loadApiKeys(`a:${KEY_A}:5,b:${KEY_A}:0`).catch((e: unknown) => e);
     expect(String(error)).not.toContain(KEY_A);
@@ -47,7 +96,9 @@ describe('loadApiKeys', () => {
 
   it('when the file cannot be read, then the error says which file', async () => {
     const read = () => Promise.reject(new Error('ENOENT'));
-    await expect(loadApiKeys('/missing.json', read)).rejects.toThrow('/missing.json');
+    await expect(loadApiKeys('/missing.json', read)).rejects.toThrow(
+      'API_KEYS: cannot read /missing.json: ENOENT',
+    );
   });
 });
 

@@ -72,6 +72,12 @@ describe('entryFileName', () => {
     expect(entryFileName('java', '/*a'.repeat(30_000))).toBe('Main.java');
   });
 
+  it('when a string or char literal is never closed, then it ends at the end of its line', () => {
+    expect(javaPublicClass('class A { String s = "open\npublic class Real {}')).toBe('Real');
+    expect(javaPublicClass("class A { char c = 'x\npublic class Real {}")).toBe('Real');
+    expect(javaPublicClass('class A { String s = "a\\"\npublic class Real {}')).toBe('Real');
+  });
+
   it('when the public type is a record or interface, then it names the file', () => {
     expect(javaPublicClass('public record Point(int x) {}')).toBe('Point');
     expect(javaPublicClass('public interface Shape {}')).toBe('Shape');

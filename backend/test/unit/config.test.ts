@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, ConfigError, loadConfig, pistonHeaders } from '../../src/config.js';
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  configWarnings,
+  loadConfig,
+  pistonHeaders,
+} from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('when the environment is empty, then every key has its documented default', () => {
@@ -105,6 +111,87 @@ describe('loadConfig', () => {
 
   it('when a memory limit is -1, then it means no limit and is accepted', () => {
     expect(loadConfig({ RUN_MEMORY_LIMIT_BYTES: '-1' }).RUN_MEMORY_LIMIT_BYTES).toBe(-1);
+  });
+
+  it.each(['RUN_MEMORY_LIMIT_BYTES', 'COMPILE_MEMORY_LIMIT_BYTES'])(
+    'when %s is 0 or under 1000 bytes (no limit to Piston), then it is refused, pointing to -1',
+    (key) => {
+      for (const value of ['0', '999']) {
+        expect(() => loadConfig({ [key]: value })).toThrow(
+          new RegExp(`${key}: below 1000 bytes Piston reads as no limit.*use -1`),
+        );
+      }
+      expect(loadConfig({ [key]: '1000' })[key as 'RUN_MEMORY_LIMIT_BYTES']).toBe(1000);
+    },
+  );
+});
+
+describe('configWarnings', () => {
+  const PISTON_URL = 'http://piston:2000';
+
+  it('when every setting is chosen and limited, then there is nothing to warn about', () => {
+    const env = { PISTON_URL };
+    expect(configWarnings(loadConfig(env), env)).toEqual([]);
+  });
+
+  it('when a memory limit is -1, then a warning says programs have no memory limit', () => {
+    const env = { PISTON_URL, RUN_MEMORY_LIMIT_BYTES: '-1', COMPILE_MEMORY_LIMIT_BYTES: '-1' };
+    const warnings = configWarnings(loadConfig(env), env);
+
+    expect(warnings.map((w) => w.key)).toEqual([
+      'RUN_MEMORY_LIMIT_BYTES',
+      'COMPILE_MEMORY_LIMIT_BYTES',
+    ]);
+    expect(warnings[0]?.message).toMatch(/no memory limit/);
+  });
+
+  it.each([{}, { PISTON_URL: '' }, { PISTON_URL: '  ' }])(
+    'when PISTON_URL is unset or empty (%j), then a warning names the default in use',
+    (env) => {
+      expect(configWarnings(loadConfig(env), env)).toEqual([
+        {
+          key: 'PISTON_URL',
+          message: expect.stringContaining('default http://localhost:2000 is used') as string,
+        },
+      ]);
+    },
+  );
+});
+
+describe('API_KEYS in loadConfig', () => {
+  const KEY = 'k'.repeat(32);
+
+  it('when inline entries and other keys are bad, then every problem is listed at once, each entry by number', () => {
+    const error = (() => {
+      try {
+        loadConfig({
+          PORT: '70000',
+          API_KEYS: `acme:short:5, beta:${KEY}, gamma:${KEY}:x, ok:${KEY}:3, ok:${KEY}2:0`,
+        });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      { key: 'PORT', message: expect.stringMatching(/port number/) as string },
+      { key: 'API_KEYS', message: 'entry 1 key must be at least 16 characters' },
+      {
+        key: 'API_KEYS',
+        message: expect.stringMatching(/^entry 2 is not name:key:limit/) as string,
+      },
+      { key: 'API_KEYS', message: 'entry 3 limit must be a whole number of executions per window' },
+      { key: 'API_KEYS', message: 'entry 5 limit must be at least 1' },
+    ]);
+    expect(String(error)).not.toContain(KEY);
+  });
+
+  it('when API_KEYS names a .json file, then loadConfig leaves it to be read at start-up', () => {
+    expect(loadConfig({ API_KEYS: '/etc/gateway/keys.json' }).API_KEYS).toBe(
+      '/etc/gateway/keys.json',
+    );
   });
 });
 

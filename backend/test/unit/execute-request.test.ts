@@ -17,6 +17,25 @@ describe('ExecuteRequestSchema', () => {
     });
   });
 
+  it('when the version is empty or blank, then it means the newest, as leaving it out does', () => {
+    for (const version of ['', '  ']) {
+      const result = parse({ language: 'python', code: 'x', version });
+      expect(result.success).toBe(true);
+      expect(result.data?.version).toBeUndefined();
+    }
+    expect(parse({ language: 'python', code: 'x', version: ' 3.x ' }).data?.version).toBe('3.x');
+  });
+
+  it('when an argument holds NUL, then it is refused by position; other control characters pass', () => {
+    expect(fields({ language: 'python', code: 'x', args: ['ok', 'a\u0000b'] })).toEqual(['args.1']);
+    expect(
+      parse({ language: 'python', code: 'x', args: ['tab\tnew\nline\u001b[0m'] }).success,
+    ).toBe(true);
+    expect(parse({ language: 'python', code: 'x', stdin: 'nul \u0000 in stdin' }).success).toBe(
+      true,
+    );
+  });
+
   it('when the timeout is a whole number past the safe-integer range, then it is accepted (and clamped later)', () => {
     expect(parse({ language: 'python', code: 'x', timeout: 1e20 }).data?.timeout).toBe(1e20);
   });

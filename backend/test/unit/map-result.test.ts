@@ -18,6 +18,7 @@ const EXPECTED_STATUS: Record<string, string> = {
   'c-compile-error': 'compile_error',
   'cpp-compile-error': 'compile_error',
   'c-segfault': 'runtime_error',
+  'java-compile-error': 'compile_error',
 };
 
 describe('mapPistonResult', () => {
@@ -74,13 +75,55 @@ describe('mapPistonResult', () => {
     });
   });
 
-  it('when a shell run script reports 139, then it is a SIGSEGV', () => {
+  it('when a shell run script reports 139, then it is a SIGSEGV, at the top and in the run stage', () => {
     expect(mapFixture('c-segfault')).toMatchObject({
       error: 'Runtime Error (Signal: SIGSEGV)',
       signal: 'SIGSEGV',
       exitCode: 139,
       output: 'about to crash\n',
+      run: { signal: 'SIGSEGV', exitCode: 139 },
     });
+  });
+
+  it("when bash reports the crash of Piston's run script, then stderr says what a terminal says", () => {
+    const result = mapFixture('c-segfault');
+
+    expect(result.stderr).toBe('Segmentation fault\n');
+    expect(result.run?.stderr).toBe('Segmentation fault\n');
+  });
+
+  it.each(['python-output-limit', 'python-output-limit-flushed', 'python-stderr-limit'])(
+    "when Piston stops %s at the limit, then the sandbox keeper's line reads Killed",
+    (name) => {
+      const recorded = loadFixture(name).response.body as {
+        run: { stdout: string; stderr: string };
+      };
+      const result = mapFixture(name);
+
+      expect(recorded.run.stderr).toMatch(/Sandbox keeper received fatal signal 6\n$/);
+      expect(result.stderr).toBe(
+        recorded.run.stderr.replace(/Sandbox keeper received fatal signal 6\n$/, 'Killed\n'),
+      );
+      expect(result.run?.stderr).toBe(result.stderr);
+      expect(result.output).toBe(recorded.run.stdout);
+    },
+  );
+
+  it("when Java's source launcher cannot compile, then it is a compile error with no run stage", () => {
+    const result = mapFixture('java-compile-error');
+
+    expect(result).toMatchObject({
+      success: false,
+      status: 'compile_error',
+      error: 'Compilation Error',
+      exitCode: 1,
+      signal: null,
+      compile: { exitCode: 1 },
+    });
+    expect(result.stderr).toContain("Main.java.java:3: error: ';' expected");
+    expect(result.stderr).toMatch(/error: compilation failed\n$/);
+    expect(result.compile?.stderr).toBe(result.stderr);
+    expect(result.run).toBeUndefined();
   });
 
   it('when the wall clock runs out, then it is a timeout with rounded times', () => {
@@ -136,5 +179,91 @@ describe('classifyStage', () => {
 
   it('when an older Piston omits status and resources, then a clean exit is ok', () => {
     expect(classifyStage(stage({}), 'run')).toEqual({ status: 'ok', signal: null });
+  });
+});
+
+describe("Piston's own lines in stderr", () => {
+  const LAUNCHER =
+    '/piston/packages/gcc/10.2.0/run: line 6:     3 Segmentation fault      ./a.out "$@"';
+  const run = (overrides: Partial<PistonStage>): PistonStage => ({
+    stdout: '',
+    stderr: '',
+    code: 0,
+    signal: null,
+    status: null,
+    ...overrides,
+  });
+  const stderrOf = (stage: PistonStage, language = 'c') =>
+    mapPistonResult({ language, version: '1', run: stage }).stderr;
+
+  it('when the program wrote to stderr before it crashed, then only the last line changes', () => {
+    expect(stderrOf(run({ code: 139, status: 'RE', stderr: `oops\n${LAUNCHER}\n` }))).toBe(
+      'oops\nSegmentation fault\n',
+    );
+  });
+
+  it('when the program left its line unfinished, then its words stay and the report follows', () => {
+    expect(stderrOf(run({ code: 139, status: 'RE', stderr: `half a line${LAUNCHER}\n` }))).toBe(
+      'half a line\nSegmentation fault\n',
+    );
+  });
+
+  it('when bash says the core was dumped, then so does the rewritten line', () => {
+    const report =
+      '/piston/packages/gcc/10.2.0/run: line 6: 123456 Aborted                 (core dumped) ./a.out "$@"';
+    expect(stderrOf(run({ code: 134, status: 'RE', stderr: `${report}\n` }))).toBe(
+      'Aborted (core dumped)\n',
+    );
+  });
+
+  it('when a description fills the status column, then bash leaves no padding and it still matches', () => {
+    const report = '/piston/packages/gcc/10.2.0/run: line 6:    42 Floating point exception./a.out';
+    expect(stderrOf(run({ code: 136, status: 'RE', stderr: report }))).toBe(
+      'Floating point exception',
+    );
+  });
+
+  it.each([
+    ['the exit code is not a signal', { code: 1, stderr: `${LAUNCHER}\n` }],
+    ['the signal is another one', { code: 134, stderr: `${LAUNCHER}\n` }],
+    ['the line is not the last', { code: 139, stderr: `${LAUNCHER}\nmore\n` }],
+    ['the path is not a package script', { code: 139, stderr: LAUNCHER.replace('/run', '/go') }],
+    ['the command is missing', { code: 139, stderr: LAUNCHER.replace('./a.out "$@"', '') }],
+    [
+      'the keeper line comes from a program that was not stopped',
+      { code: 1, status: 'RE', stderr: 'Sandbox keeper received fatal signal 6\n' },
+    ],
+    [
+      'the keeper line is not the whole line',
+      { code: null, status: 'OL', stderr: 'note: Sandbox keeper received fatal signal 6\n' },
+    ],
+  ] as const)('when %s, then stderr is the program’s, untouched', (_case, overrides) => {
+    const stage = run({ status: 'RE', ...overrides });
+    expect(stderrOf(stage)).toBe(stage.stderr);
+  });
+
+  it('when a Java program prints the launcher’s words itself, then it is still a runtime error', () => {
+    const stage = run({
+      code: 1,
+      status: 'RE',
+      stdout: 'hi\n',
+      stderr: 'error: compilation failed\n',
+    });
+    const result = mapPistonResult({ language: 'java', version: '15.0.2', run: stage });
+
+    expect(result.status).toBe('runtime_error');
+    expect(result.run).toBeDefined();
+  });
+
+  it('when a Java program throws, then it is a runtime error', () => {
+    const stage = run({
+      code: 1,
+      status: 'RE',
+      stderr:
+        'Exception in thread "main" java.lang.IllegalStateException\n\tat Main.main(Main.java:3)\n',
+    });
+    expect(mapPistonResult({ language: 'java', version: '15.0.2', run: stage }).status).toBe(
+      'runtime_error',
+    );
   });
 });

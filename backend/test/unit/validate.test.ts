@@ -26,7 +26,7 @@ describe('parseBody messages', () => {
     [{ ...hello, cache: 'no' }, 'cache', 'must be a boolean, not a string'],
     [{ ...hello, timeout: '100' }, 'timeout', 'must be a number, not a string'],
     [{ code: 'x' }, 'language', 'is required'],
-    [{ ...hello, version: '' }, 'version', 'must not be empty'],
+    [{ ...hello, version: '1'.repeat(65) }, 'version', 'must have at most 64 characters'],
     [{ ...hello, language: 'p'.repeat(65) }, 'language', 'must have at most 64 characters'],
     [{ ...hello, args: Array(65).fill('a') }, 'args', 'must have at most 64 items'],
     [{ language: 'python', files: [] }, 'files', 'must not be empty'],
