@@ -68,7 +68,12 @@ export const ConfigSchema = z
     PORT: port.default(5000),
     /** The interface to listen on; unset: every interface (IPv6 and IPv4), as in the image. */
     HOST: z.string().trim().min(1).optional(),
-    PISTON_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:2000'),
+    PISTON_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: 'expected the http(s) address of your Piston, e.g. http://piston:2000',
+      })
+      .default('http://localhost:2000'),
     PISTON_TIMEOUT_MS: positiveInt().default(5000),
     PISTON_AUTH_HEADER: z
       .string()
@@ -145,14 +150,23 @@ export function pistonHeaders(authHeader: string | undefined): Record<string, st
 export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof Config)[];
 
 /**
+ * Keys whose empty value is a mistake, not a wish for the default: an empty PISTON_URL is a deploy
+ * that forgot to fill in the address (Render prompts for it), never a Piston on localhost:2000.
+ */
+const EMPTY_IS_AN_ERROR: ReadonlySet<string> = new Set(['PISTON_URL']);
+
+/**
  * Parses the gateway's settings from an env-like object. Pure: reads only its argument.
- * Empty strings count as unset, so `KEY=` in a .env file falls back to the default.
+ * Empty strings count as unset, so `KEY=` in a .env file falls back to the default, except for
+ * the keys in EMPTY_IS_AN_ERROR.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const input: Record<string, string> = {};
   for (const key of CONFIG_KEYS) {
     const value = env[key];
-    if (value !== undefined && value.trim() !== '') input[key] = value;
+    if (value !== undefined && (value.trim() !== '' || EMPTY_IS_AN_ERROR.has(key))) {
+      input[key] = value;
+    }
   }
   const result = ConfigSchema.safeParse(input);
   if (!result.success) {

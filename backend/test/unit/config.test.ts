@@ -145,15 +145,21 @@ describe('configWarnings', () => {
     expect(warnings[0]?.message).toMatch(/no memory limit/);
   });
 
-  it.each([{}, { PISTON_URL: '' }, { PISTON_URL: '  ' }])(
-    'when PISTON_URL is unset or empty (%j), then a warning names the default in use',
-    (env) => {
-      expect(configWarnings(loadConfig(env), env)).toEqual([
-        {
-          key: 'PISTON_URL',
-          message: expect.stringContaining('default http://localhost:2000 is used') as string,
-        },
-      ]);
+  it('when PISTON_URL is unset, then a warning names the default in use', () => {
+    expect(configWarnings(loadConfig({}), {})).toEqual([
+      {
+        key: 'PISTON_URL',
+        message: expect.stringContaining('default http://localhost:2000 is used') as string,
+      },
+    ]);
+  });
+
+  it.each(['', '  '])(
+    'when PISTON_URL is set but empty (%j), then it is an error, not the default',
+    (value) => {
+      expect(() => loadConfig({ PISTON_URL: value })).toThrow(
+        'PISTON_URL: expected the http(s) address of your Piston',
+      );
     },
   );
 });
