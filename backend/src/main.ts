@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     await gateway.close();
     process.exit(1);
   }
-  logger.info({ port: running.port }, 'gateway listening');
+  logger.info({ host: running.host, port: running.port }, 'gateway listening');
 
   // Warm the runtime cache so the first request and /health have a list; failure is not fatal.
   runtimes.refresh().then(
