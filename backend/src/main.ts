@@ -2,7 +2,11 @@ import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { exitAfter, exitWhenFlushed } from './process-exit.js';
 import { startServer, type RunningServer } from './server.js';
+
+/** What shutdown may take beyond SHUTDOWN_TIMEOUT_MS (closing Piston and Redis clients, logs). */
+const EXIT_GRACE_MS = 3000;
 
 /** The composition root: the only place that reads process.env, listens and handles signals. */
 async function main(): Promise<void> {
@@ -32,10 +36,11 @@ async function main(): Promise<void> {
     running = await startServer(app, config, logger);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
+    exitAfter(EXIT_GRACE_MS, 1);
     await gateway.close();
     process.exit(1);
   }
-  logger.info({ port: running.port }, 'gateway listening');
+  logger.info({ host: running.host, port: running.port }, 'gateway listening');
 
   // Warm the runtime cache so the first request and /health have a list; failure is not fatal.
   runtimes.refresh().then(
@@ -45,12 +50,14 @@ async function main(): Promise<void> {
 
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received');
+    // SHUTDOWN_TIMEOUT_MS bounds shutdown whatever holds it, the log destination included.
+    exitAfter(config.SHUTDOWN_TIMEOUT_MS + EXIT_GRACE_MS, 1);
     running
       .shutdown()
       .then(() => gateway.close())
       .then(
-        () => process.exit(0),
-        () => process.exit(1),
+        () => exitWhenFlushed(logger, 0),
+        () => exitWhenFlushed(logger, 1),
       );
   };
   process.once('SIGTERM', stop);

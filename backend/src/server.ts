@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { capConnections, type ConnectionCap } from './connection-cap.js';
 
 /** Idle keep-alive connections stay open longer than typical load balancers' 60 s idle timeout. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -14,6 +15,10 @@ const IDLE_SWEEP_MS = 50;
 export interface RunningServer {
   server: Server;
   port: number;
+  /** The address listened on: HOST, or `::`/`0.0.0.0` for every interface. */
+  host: string;
+  /** The connections served now (at most MAX_CONNECTIONS) and how many were refused. */
+  connections: ConnectionCap;
   /** Stops accepting, lets in-flight requests finish for up to SHUTDOWN_TIMEOUT_MS, then closes. */
   shutdown(): Promise<void>;
 }
@@ -64,30 +69,41 @@ export function appPrototypeClasses(
   };
 }
 
+const UNRESOLVED_HOST =
+  'HOST is not a name this machine can resolve; set it to an address such as 127.0.0.1, or leave it unset for every interface';
+
 /** What to do about the listen errors an operator meets, by Node's error code. */
 const LISTEN_ADVICE: Readonly<Record<string, string>> = {
   EADDRINUSE: 'another process is already listening on it; stop it or set PORT to a free port',
   EACCES: 'permission denied; ports below 1024 need privileges, so set PORT to 1024 or above',
+  EADDRNOTAVAIL:
+    'HOST is not an address of this machine; set it to one of its interfaces (127.0.0.1 for loopback only), or leave it unset for every interface',
+  ENOTFOUND: UNRESOLVED_HOST,
+  EAI_AGAIN: UNRESOLVED_HOST,
+  EAI_FAIL: UNRESOLVED_HOST,
 };
 
 /** The server could not listen; the message says why in the operator's terms. */
 export class ListenError extends Error {
-  constructor(port: number, cause: NodeJS.ErrnoException) {
+  constructor(port: number, host: string | undefined, cause: NodeJS.ErrnoException) {
     const why = (cause.code && LISTEN_ADVICE[cause.code]) ?? cause.message;
-    super(`Cannot listen on port ${port}: ${why}`, { cause });
+    const where = host === undefined ? `port ${port}` : `port ${port} of HOST=${host}`;
+    super(`Cannot listen on ${where}: ${why}`, { cause });
     this.name = 'ListenError';
   }
 }
 
 /**
- * Starts an HTTP server for the app with timeouts against slow clients. Rejects with a
- * ListenError when the port cannot be used.
+ * Starts an HTTP server for the app on HOST:PORT with timeouts against slow clients and at most
+ * MAX_CONNECTIONS connections. Rejects with a ListenError when the address cannot be used.
  */
 export async function startServer(
   app: Express,
   config: Pick<
     Config,
     | 'PORT'
+    | 'HOST'
+    | 'MAX_CONNECTIONS'
     | 'COMPILE_TIMEOUT_MS'
     | 'MAX_RUN_TIMEOUT_MS'
     | 'PISTON_TIMEOUT_MS'
@@ -95,27 +111,41 @@ export async function startServer(
   >,
   logger: Pick<Logger, 'info' | 'warn'>,
 ): Promise<RunningServer> {
-  const server = createServer(appPrototypeClasses(app), app);
+  let draining = false;
+  // The response each connection is answering, so shutdown can make it say Connection: close.
+  const responses = new WeakMap<Socket, ServerResponse>();
+  const server = createServer(appPrototypeClasses(app), function serve(req, res) {
+    if (draining) res.shouldKeepAlive = false;
+    else responses.set(req.socket, res);
+    app(req, res);
+  });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = requestTimeoutMs(config);
+  const connections = capConnections(server, { max: config.MAX_CONNECTIONS, logger });
 
   await new Promise<void>((resolve, reject) => {
     const fail = (error: NodeJS.ErrnoException) => {
-      reject(new ListenError(config.PORT, error));
+      reject(new ListenError(config.PORT, config.HOST, error));
     };
     server.once('error', fail);
-    server.listen(config.PORT, () => {
+    server.listen(config.PORT, config.HOST, () => {
       server.off('error', fail);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address: host } = server.address() as AddressInfo;
 
   let closing: Promise<void> | undefined;
   function shutdown(): Promise<void> {
     closing ??= new Promise<void>((resolve) => {
       logger.info('shutting down: no new connections, waiting for in-flight requests');
+      // Answers sent from now on close their connection instead of inviting another request.
+      draining = true;
+      for (const socket of connections.sockets) {
+        const res = responses.get(socket);
+        if (res && !res.headersSent) res.shouldKeepAlive = false;
+      }
       const force = setTimeout(() => {
         logger.warn('shutdown timeout reached; closing remaining connections');
         server.closeAllConnections();
@@ -135,5 +165,5 @@ export async function startServer(
     return closing;
   }
 
-  return { server, port, shutdown };
+  return { server, port, host, connections, shutdown };
 }

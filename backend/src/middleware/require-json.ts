@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { BadRequestError } from '../errors.js';
+import { declaredCharset } from './json-text.js';
 
 /** True for `application/json` and `application/*+json` content types. */
 export function isJsonRequest(req: IncomingMessage): boolean {
@@ -11,7 +12,8 @@ export function isJsonRequest(req: IncomingMessage): boolean {
 }
 
 /**
- * Answers 415 unsupported_media_type unless the request declares a JSON body.
+ * Answers 415 unsupported_media_type unless the request declares a JSON body in UTF-8 (no
+ * charset, `charset=utf-8`, or its subset `us-ascii`).
  *
  * @example router.post('/', requireJson(), express.json(), handler);
  */
@@ -21,6 +23,12 @@ export function requireJson(): RequestHandler {
       throw new BadRequestError(
         'unsupported_media_type',
         'Send a JSON body with Content-Type: application/json',
+      );
+    }
+    if (declaredCharset(req.headers['content-type']) === undefined) {
+      throw new BadRequestError(
+        'unsupported_media_type',
+        'Send the JSON body as UTF-8 (Content-Type: application/json; charset=utf-8)',
       );
     }
     next();

@@ -34,6 +34,37 @@ describe('startServer', () => {
     );
   });
 
+  it('when HOST is 127.0.0.1, then it listens there and answers', async () => {
+    const t = await app({ HOST: '127.0.0.1' });
+    const running = await serve(t);
+
+    const res = await request(`http://127.0.0.1:${running.port}`).get('/health');
+
+    expect(running.host).toBe('127.0.0.1');
+    expect(running.server.address()).toMatchObject({ address: '127.0.0.1' });
+    expect(res.status).toBe(200);
+  });
+
+  it.each([
+    ['192.0.2.1', 'HOST is not an address of this machine'],
+    ['no-such-host.invalid', 'HOST is not a name this machine can resolve'],
+  ])(
+    'when HOST is %s, then it fails with a message that says what to set',
+    async (host, advice) => {
+      const t = await app();
+
+      const started = startServer(
+        t.app,
+        { ...t.config, HOST: host, PORT: 0 },
+        { info() {}, warn() {} },
+      );
+
+      await expect(started).rejects.toThrow(
+        new RegExp(`^Cannot listen on port 0 of HOST=${host.replaceAll('.', '\\.')}: ${advice}`),
+      );
+    },
+  );
+
   it('when shutting down, then in-flight executions finish and new connections are refused', async () => {
     const t = await app({}, { delayMs: 300 });
     const running = await serve(t);

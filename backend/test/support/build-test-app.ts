@@ -109,8 +109,16 @@ export function useTestServers() {
       apps.push(t);
       return t;
     },
-    serve: async (t: TestApp, settings: Partial<Pick<Config, 'SHUTDOWN_TIMEOUT_MS'>> = {}) => {
-      const running = await startServer(t.app, { ...t.config, PORT: 0, ...settings }, SILENT);
+    serve: async (
+      t: TestApp,
+      settings: Partial<Pick<Config, 'SHUTDOWN_TIMEOUT_MS'>> = {},
+      logger: Partial<Record<keyof typeof SILENT, (...args: unknown[]) => unknown>> = {},
+    ) => {
+      const running = await startServer(
+        t.app,
+        { ...t.config, PORT: 0, ...settings },
+        { ...SILENT, ...logger },
+      );
       servers.push(running);
       return running;
     },
