@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { exitAfter, exitWhenFlushed } from './process-exit.js';
@@ -23,6 +23,9 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.LOG_LEVEL);
+  for (const { key, message } of configWarnings(config, process.env)) {
+    logger.warn({ key }, `${key}: ${message}`);
+  }
   let gateway: Gateway;
   try {
     gateway = await createGateway(config, logger);

@@ -81,6 +81,24 @@ describe('the gateway process', () => {
   );
 
   it(
+    'when a setting is valid but easy to regret, then a warning at start-up names it',
+    async () => {
+      const fake = await startFakePiston();
+      fakes.push(fake);
+      const child = startGateway({
+        PORT: String(await freePort()),
+        PISTON_URL: fake.url,
+        RUN_MEMORY_LIMIT_BYTES: '-1',
+      });
+
+      await stdoutLine(child, 'RUN_MEMORY_LIMIT_BYTES: -1: no memory limit');
+      child.kill('SIGTERM');
+      expect(await exitWithin(child, SHUTDOWN_TIMEOUT_MS + 10_000)).toBe(0);
+    },
+    START_MS + 20_000,
+  );
+
+  it(
     'when the port is taken, then it exits non-zero at once, saying why',
     async () => {
       const blocker = createServer();
