@@ -1,8 +1,10 @@
+import { Agent, METHODS, request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useTestApps } from '../support/build-test-app.js';
+import { METHOD_LABELS, OTHER_LABEL, ROUTE_LABELS } from '../../src/metrics/http-metrics.js';
+import { useTestServers } from '../support/build-test-app.js';
 
-const app = useTestApps();
+const { app, serve } = useTestServers();
 
 /** The value of one series in Prometheus text, or undefined. */
 function sample(text: string, series: string): number | undefined {
@@ -40,7 +42,7 @@ describe('GET /metrics', () => {
       sample(text, 'gateway_http_requests_total{method="POST",route="/api/execute",status="200"}'),
     ).toBe(3);
     expect(
-      sample(text, 'gateway_http_requests_total{method="GET",route="unmatched",status="404"}'),
+      sample(text, 'gateway_http_requests_total{method="GET",route="other",status="404"}'),
     ).toBe(1);
     // Refused inside the route, so the router has handed the request back by the time it closes.
     expect(
@@ -72,7 +74,7 @@ describe('GET /metrics', () => {
       'gateway_http_requests_total{method="POST",route="/api/execute",status="400"}',
       'gateway_http_requests_total{method="GET",route="/api/execute",status="405"}',
       'gateway_http_requests_total{method="POST",route="/health/ready",status="405"}',
-      'gateway_http_requests_total{method="GET",route="unmatched",status="404"}',
+      'gateway_http_requests_total{method="GET",route="other",status="404"}',
     ]);
   });
 
@@ -116,4 +118,82 @@ describe('GET /metrics', () => {
     expect(wrong.status).toBe(401);
     expect(right.status).toBe(200);
   });
+});
+
+/** A deterministic pseudo-random generator (mulberry32), so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One request with any method Node's client sends, over the given keep-alive agent. */
+function send(port: number, agent: Agent, method: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('HTTP metric labels', () => {
+  it('when thousands of requests use random paths, letter cases and methods, then the series stay a small fixed set', async () => {
+    const t = await app();
+    const { port } = await serve(t);
+    const random = seededRandom(14);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const recase = (path: string) =>
+      path.replace(/[a-z]/g, (c) => (random() < 0.5 ? c.toUpperCase() : c));
+    // CONNECT opens a tunnel instead of reaching the app.
+    const methods = METHODS.filter((method) => method !== 'CONNECT');
+    const randomPath = () => {
+      const known = pick(ROUTE_LABELS);
+      switch (pick(['case', 'slash', 'below', 'junk'] as const)) {
+        case 'case':
+          return recase(known);
+        case 'slash':
+          return `${recase(known)}/`;
+        case 'below':
+          return `${known}/${random().toString(36).slice(2)}`;
+        case 'junk':
+          return `/${random().toString(36).slice(2)}?q=${random()}`;
+      }
+    };
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+    const sent = Array.from({ length: 2000 }, () => [pick(methods), randomPath()] as const);
+    for (let i = 0; i < sent.length; i += 64) {
+      await Promise.all(sent.slice(i, i + 64).map(([m, p]) => send(port, agent, m, p)));
+    }
+    agent.destroy();
+    const text = (await request(t.app).get('/metrics')).text;
+    const series = text
+      .split('\n')
+      .filter((line) => line.startsWith('gateway_http_requests_total{'))
+      .map((line) => /method="([^"]*)",route="([^"]*)",status="(\d+)"/.exec(line)?.slice(1) ?? []);
+
+    const routes = new Set(series.map(([, route]) => route));
+    const methodsSeen = new Set(series.map(([method]) => method));
+    expect([...routes].filter((r) => ![...ROUTE_LABELS, OTHER_LABEL].includes(r!))).toEqual([]);
+    expect([...methodsSeen].filter((m) => ![...METHOD_LABELS, OTHER_LABEL].includes(m!))).toEqual(
+      [],
+    );
+    // Seven route labels, eight method labels, a handful of statuses.
+    expect(series.length).toBeLessThan(200);
+    // Every letter case and trailing slash of /health is counted under the pattern.
+    const healthGets = sent.filter(
+      ([m, p]) => m === 'GET' && p.toLowerCase().replace(/\/$/, '') === '/health',
+    ).length;
+    expect(healthGets).toBeGreaterThan(0);
+    expect(
+      sample(text, 'gateway_http_requests_total{method="GET",route="/health",status="200"}'),
+    ).toBe(healthGets);
+  }, 60_000);
 });
