@@ -1,7 +1,9 @@
 import { config as loadDotenv } from 'dotenv';
+import { appMetrics } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { startMetricsServer, type RunningMetricsServer } from './metrics/metrics-server.js';
 import { startServer, type RunningServer } from './server.js';
 
 /** The composition root: the only place that reads process.env, listens and handles signals. */
@@ -36,6 +38,23 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ port: running.port }, 'gateway listening');
+  let metricsServer: RunningMetricsServer | undefined;
+  if (config.METRICS_PORT !== 'off') {
+    try {
+      metricsServer = await startMetricsServer({
+        metrics: appMetrics(app),
+        port: config.METRICS_PORT,
+        host: config.HOST,
+        logger,
+      });
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      await running.shutdown();
+      await gateway.close();
+      process.exit(1);
+    }
+    logger.info({ port: metricsServer.port }, 'metrics listening');
+  }
 
   // Warm the runtime cache so the first request and /health have a list; failure is not fatal.
   runtimes.refresh().then(
@@ -47,6 +66,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'signal received');
     running
       .shutdown()
+      .then(() => metricsServer?.close())
       .then(() => gateway.close())
       .then(
         () => process.exit(0),

@@ -42,15 +42,23 @@ export function useCommonMiddleware(
       xXssProtection: false,
     }),
   );
-  app.use(
-    cors({
-      origin: deps.config.CORS_ORIGINS,
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', 'X-Request-Id'],
-      exposedHeaders: EXPOSED_HEADERS,
-      maxAge: 600,
-      optionsSuccessStatus: 204,
-    }),
-  );
+  const corsHandler = cors({
+    origin: deps.config.CORS_ORIGINS,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', 'X-Request-Id'],
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+    optionsSuccessStatus: 204,
+  });
+  app.use(function corsMiddleware(req, res, next) {
+    // Metrics are for scrapers, not browser pages: no CORS headers, whatever the origin.
+    if (isMetricsPath(req.path)) next();
+    else corsHandler(req, res, next);
+  });
   app.use(compression({ threshold: 1024 }));
+}
+
+/** `/metrics` as Express routes it: any letter case, with or without a trailing slash. */
+function isMetricsPath(path: string): boolean {
+  return path.length <= 9 && path.toLowerCase().replace(/\/$/, '') === '/metrics';
 }

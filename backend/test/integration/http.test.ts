@@ -38,7 +38,6 @@ describe('known paths asked with another method', () => {
     ['delete', '/api/usage', 'GET, HEAD'],
     ['post', '/health', 'GET, HEAD'],
     ['post', '/health/ready', 'GET, HEAD'],
-    ['post', '/metrics', 'GET, HEAD'],
   ] as const)(
     'when %s %s, then it is a JSON 405 with Allow: %s and Piston is not called',
     async (method, path, allow) => {

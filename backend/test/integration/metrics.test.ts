@@ -3,14 +3,9 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { METHOD_LABELS, OTHER_LABEL, ROUTE_LABELS } from '../../src/metrics/http-metrics.js';
 import { useTestServers } from '../support/build-test-app.js';
+import { sample, scrapeMetrics } from '../support/scrape-metrics.js';
 
 const { app, serve } = useTestServers();
-
-/** The value of one series in Prometheus text, or undefined. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 const hello = { language: 'python', code: 'print("Hello, World!")' };
 
@@ -26,11 +21,8 @@ describe('GET /metrics', () => {
     await request(t.app).post('/api/execute').send({ language: 'python', code: 'print(3)' });
     await request(t.app).get('/nope');
 
-    const res = await request(t.app).get('/metrics');
-    const text = res.text;
+    const text = await scrapeMetrics(t.app);
 
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(sample(text, 'gateway_executions_total{language="python",status="ok"}')).toBe(2);
     expect(sample(text, 'gateway_executions_total{language="python",status="runtime_error"}')).toBe(
       1,
@@ -64,7 +56,7 @@ describe('GET /metrics', () => {
     await request(t.app).get('/api/execute');
     await request(t.app).post('/health/ready');
     await request(t.app).get('/api/execute/nope');
-    const text = (await request(t.app).get('/metrics')).text;
+    const text = await scrapeMetrics(t.app);
     const series = text
       .split('\n')
       .filter((line) => line.startsWith('gateway_http_requests_total{'))
@@ -86,7 +78,7 @@ describe('GET /metrics', () => {
       request(t.app).post('/api/execute').send({ language: 'python', code: 'print(1)' }),
       request(t.app).post('/api/execute').send({ language: 'python', code: 'print(2)' }),
     ]);
-    const text = (await request(t.app).get('/metrics')).text;
+    const text = await scrapeMetrics(t.app);
 
     expect(sample(text, 'gateway_executions_shed_total')).toBe(1);
   });
@@ -96,27 +88,77 @@ describe('GET /metrics', () => {
     const b = await app();
 
     await request(a.app).post('/api/execute').send(hello);
-    const textB = (await request(b.app).get('/metrics')).text;
+    const textB = await scrapeMetrics(b.app);
 
     expect(
       sample(textB, 'gateway_executions_total{language="python",status="ok"}'),
     ).toBeUndefined();
   });
+});
 
-  it('when METRICS_TOKEN is set, then /metrics requires it', async () => {
-    const t = await app({ METRICS_TOKEN: 'a-long-enough-metrics-token' });
+describe('GET /metrics on the public port', () => {
+  const TOKEN = 'a-long-enough-metrics-token';
+
+  it('when METRICS_TOKEN is not set, then it is a 404 like any unknown path', async () => {
+    const t = await app();
+
+    const res = await request(t.app).get('/metrics').set('Origin', 'https://page.example');
+
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('not_found');
+    expect(res.text).not.toContain('gateway_');
+  });
+
+  it('when METRICS_TOKEN is set, then /metrics requires it and sends no CORS headers', async () => {
+    const t = await app({ METRICS_TOKEN: TOKEN });
 
     const missing = await request(t.app).get('/metrics');
     const wrong = await request(t.app).get('/metrics').set('Authorization', 'Bearer nope');
     const right = await request(t.app)
-      .get('/metrics')
-      .set('Authorization', 'Bearer a-long-enough-metrics-token');
+      .get('/METRICS')
+      .set('Origin', 'https://page.example')
+      .set('Authorization', `Bearer ${TOKEN}`);
 
     expect(missing.status).toBe(401);
     expect(missing.body.code).toBe('unauthorized');
     expect(missing.headers['www-authenticate']).toContain('Bearer');
     expect(wrong.status).toBe(401);
     expect(right.status).toBe(200);
+    expect(right.headers['content-type']).toMatch(/text\/plain/);
+    expect(right.text).toContain('gateway_http_requests_total');
+    expect(Object.keys(right.headers).filter((name) => name.startsWith('access-control-'))).toEqual(
+      [],
+    );
+  });
+
+  it('when wrong tokens keep coming, then they count against the /api limit and end in 429, while the right token still works', async () => {
+    const t = await app({ METRICS_TOKEN: TOKEN, RATE_LIMIT_MAX: '3' });
+
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) {
+      statuses.push(
+        (await request(t.app).get('/metrics').set('Authorization', `Bearer guess-${i}`)).status,
+      );
+    }
+    const guess = await request(t.app).get('/metrics').set('Authorization', 'Bearer guess');
+    const api = await request(t.app).get('/api/usage');
+    const right = await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect(guess.status).toBe(429);
+    expect(guess.body.code).toBe('rate_limited');
+    expect(guess.headers['retry-after']).toEqual(expect.any(String));
+    expect(api.status).toBe(429);
+    expect(right.status).toBe(200);
+  });
+
+  it('when POSTed, then it is a 405 naming GET', async () => {
+    const t = await app({ METRICS_TOKEN: TOKEN });
+
+    const res = await request(t.app).post('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
   });
 });
 
@@ -173,7 +215,7 @@ describe('HTTP metric labels', () => {
       await Promise.all(sent.slice(i, i + 64).map(([m, p]) => send(port, agent, m, p)));
     }
     agent.destroy();
-    const text = (await request(t.app).get('/metrics')).text;
+    const text = await scrapeMetrics(t.app);
     const series = text
       .split('\n')
       .filter((line) => line.startsWith('gateway_http_requests_total{'))
