@@ -80,6 +80,8 @@ export async function startGatewayProcess(
       PISTON_URL: pistonUrl,
       RATE_LIMIT_MAX: '1000000000',
       EXECUTE_RATE_LIMIT_MAX: '1000000000',
+      // Several gateways run at once (cache-and-scale) and would all take the default 9464.
+      METRICS_PORT: 'off',
       ...env,
     },
   });

@@ -5,8 +5,8 @@ import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
-import { createMetrics } from './metrics/metrics.js';
-import { apiKeyAuth, getApiKey } from './middleware/api-key.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { apiKeyAuth, getApiKey, refuseFailedAuth } from './middleware/api-key.js';
 import { clientKey } from './middleware/client-key.js';
 import { useCommonMiddleware } from './middleware/common.js';
 import { createErrorHandler } from './middleware/error-handler.js';
@@ -38,6 +38,8 @@ export interface AppDeps {
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
 }
 
+const METRICS = 'metrics';
+
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, runtimes } = deps;
@@ -53,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
         )
       : new MemoryStore();
   const app = express();
+  app.locals[METRICS] = metrics;
 
   app.disable('x-powered-by');
   // Responses are per request (executions) or carry their own ETag (languages).
@@ -65,15 +68,7 @@ export function createApp(deps: AppDeps): Express {
     '/health',
     createHealthRouter({ runtimes, limiter, redis: deps.shared?.health, ...deps.health }),
   );
-  app.use(
-    '/metrics',
-    createMetricsRouter({
-      metrics,
-      ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
-    }),
-  );
-  app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
-  app.use('/api', clientKey({ trustProxy: config.TRUST_PROXY, logger }));
+  const identifyClient = clientKey({ trustProxy: config.TRUST_PROXY, logger });
   const apiLimiter = createRateLimit({
     name: 'api',
     windowMs: config.RATE_LIMIT_WINDOW_MS,
@@ -90,7 +85,22 @@ export function createApp(deps: AppDeps): Express {
     logger,
     store: storeFor('execute'),
   });
+  // On the public port only with a token; the metrics port (METRICS_PORT) serves it otherwise.
+  if (config.METRICS_TOKEN) {
+    app.use(
+      '/metrics',
+      createMetricsRouter({
+        metrics,
+        token: config.METRICS_TOKEN,
+        throttle: [identifyClient, apiLimiter],
+      }),
+    );
+  }
+  // A wrong or missing key is refused after the /api limit counted it against the address.
+  app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
+  app.use('/api', identifyClient);
   app.use('/api', apiLimiter);
+  app.use('/api', refuseFailedAuth());
   app.use(
     '/api/usage',
     createUsageRouter({
@@ -126,4 +136,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound());
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** The metrics of an app built by createApp, for the metrics listener (METRICS_PORT). */
+export function appMetrics(app: Express): Metrics {
+  return app.locals[METRICS] as Metrics;
 }

@@ -1,7 +1,9 @@
 import { config as loadDotenv } from 'dotenv';
+import { appMetrics } from './app.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { startMetricsServer, type RunningMetricsServer } from './metrics/metrics-server.js';
 import { exitAfter, exitWhenFlushed } from './process-exit.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -44,6 +46,24 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ host: running.host, port: running.port }, 'gateway listening');
+  let metricsServer: RunningMetricsServer | undefined;
+  if (config.METRICS_PORT !== 'off') {
+    try {
+      metricsServer = await startMetricsServer({
+        metrics: appMetrics(app),
+        port: config.METRICS_PORT,
+        host: config.HOST,
+        logger,
+      });
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      exitAfter(EXIT_GRACE_MS, 1);
+      await running.shutdown();
+      await gateway.close();
+      process.exit(1);
+    }
+    logger.info({ port: metricsServer.port }, 'metrics listening');
+  }
 
   // Warm the runtime cache so the first request and /health have a list; failure is not fatal.
   runtimes.refresh().then(
@@ -57,6 +77,7 @@ async function main(): Promise<void> {
     exitAfter(config.SHUTDOWN_TIMEOUT_MS + EXIT_GRACE_MS, 1);
     running
       .shutdown()
+      .then(() => metricsServer?.close())
       .then(() => gateway.close())
       .then(
         () => exitWhenFlushed(logger, 0),

@@ -3,9 +3,32 @@ import { getMountPath } from '../routes/create-router.js';
 import type { Metrics } from './metrics.js';
 
 /**
- * Counts one finished response by method, matched route and status, and records its duration.
- * Unmatched paths share one label so a scanner cannot blow up the number of series. 429s and
- * 503 overloaded are also counted on their own, from the error code the error handler records.
+ * Every route the gateway serves, as the HTTP metrics label it: the route's pattern, whatever
+ * letter case the client used (Express routes `/HEALTH` to `/health`). Anything else is `other`,
+ * so the number of series stays fixed whatever clients send. Add a route here when adding one.
+ */
+export const ROUTE_LABELS = [
+  '/api/execute',
+  '/api/execute/languages',
+  '/api/usage',
+  '/health',
+  '/health/ready',
+  '/metrics',
+] as const;
+
+/** The methods labelled by name; any other method a client sends is `other`. */
+export const METHOD_LABELS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** The label shared by every request outside the fixed sets above. */
+export const OTHER_LABEL = 'other';
+
+const ROUTES: ReadonlySet<string> = new Set(ROUTE_LABELS);
+const METHODS: ReadonlySet<string> = new Set(METHOD_LABELS);
+
+/**
+ * Counts one finished response by method, matched route pattern and status, and records its
+ * duration. 429s and 503 overloaded are also counted on their own, from the error code the error
+ * handler records.
  */
 export function recordHttpRequest(
   metrics: Metrics,
@@ -13,15 +36,26 @@ export function recordHttpRequest(
   res: Response,
   seconds: number,
 ): void {
-  const routePath = (req.route as { path?: unknown } | undefined)?.path;
-  const route =
-    typeof routePath === 'string'
-      ? `${getMountPath(res) ?? req.baseUrl}${routePath}`.replace(/(.)\/$/, '$1')
-      : 'unmatched';
-  const labels = { method: req.method, route, status: String(res.statusCode) };
+  const labels = {
+    method: METHODS.has(req.method) ? req.method : OTHER_LABEL,
+    route: routeLabel(req, res),
+    status: String(res.statusCode),
+  };
   metrics.httpRequests.inc(labels);
   metrics.httpDuration.observe(labels, seconds);
   const code: unknown = res.locals.errorCode;
   if (code === 'rate_limited') metrics.rateLimited.inc();
   if (code === 'overloaded') metrics.shed.inc();
+}
+
+/**
+ * The pattern of the route that took the request, or `other`. The mount path is the text the
+ * client sent (`/Api/Execute`), so it is lower-cased before it is looked up among the patterns.
+ */
+function routeLabel(req: Request, res: Response): string {
+  const routePath = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof routePath !== 'string') return OTHER_LABEL;
+  const path = `${getMountPath(res) ?? req.baseUrl}${routePath}`.replace(/(.)\/$/, '$1');
+  const pattern = path.toLowerCase();
+  return ROUTES.has(pattern) ? pattern : OTHER_LABEL;
 }

@@ -9,7 +9,7 @@ const MAX_MEMO_ENTRIES = 10_000;
 
 export interface ClientKeyOptions {
   trustProxy: number;
-  logger: Pick<Logger, 'warn'>;
+  logger: Pick<Logger, 'warn' | 'error'>;
 }
 
 /**
@@ -26,12 +26,7 @@ export function clientKey(options: ClientKeyOptions): RequestHandler {
   let warnedAboutProxy = false;
   let warnedAboutAddress = false;
   return function clientKeyMiddleware(req, res, next) {
-    if (options.trustProxy === 0 && !warnedAboutProxy && req.headers['x-forwarded-for']) {
-      warnedAboutProxy = true;
-      options.logger.warn(
-        'X-Forwarded-For received but TRUST_PROXY=0: every client behind that proxy shares one rate limit; set TRUST_PROXY to the number of proxies in front of the gateway',
-      );
-    }
+    if (!warnedAboutProxy) warnedAboutProxy = warnAboutProxy(req, options);
     const apiKey = getApiKey(res);
     if (apiKey) {
       // Callers with a key are counted per key, wherever they connect from.
@@ -68,6 +63,40 @@ export function clientKey(options: ClientKeyOptions): RequestHandler {
     memo.set(value, key);
     return key;
   }
+}
+
+/**
+ * Logs, and returns true, when a request shows TRUST_PROXY does not match the proxies in front:
+ * X-Forwarded-For with TRUST_PROXY=0 (every client behind the proxy shares one limit), or fewer
+ * forwarded addresses than TRUST_PROXY hops (the proxies are not all there, so an address the
+ * client wrote itself is trusted: clients choose their identity). Called until it has warned once.
+ */
+function warnAboutProxy(req: Request, options: ClientKeyOptions): boolean {
+  const forwarded = req.get('x-forwarded-for');
+  const { trustProxy, logger } = options;
+  if (trustProxy === 0) {
+    if (!forwarded) return false;
+    logger.warn(
+      'X-Forwarded-For received but TRUST_PROXY=0: every client behind that proxy shares one rate limit; set TRUST_PROXY to the number of proxies in front of the gateway',
+    );
+    return true;
+  }
+  const addresses = forwarded ? countEntries(forwarded, trustProxy) : 0;
+  if (addresses >= trustProxy) return false;
+  logger.error(
+    { trustProxy, forwardedAddresses: addresses },
+    `TRUST_PROXY=${trustProxy} but a request arrived with ${addresses} X-Forwarded-For address(es): the gateway is reachable without passing through ${trustProxy} proxies, so a client that sends its own X-Forwarded-For chooses the address its rate limits are counted under. Set TRUST_PROXY to the number of proxies every request passes through (0 for none) and let clients reach the gateway only through them. Logged once.`,
+  );
+  return true;
+}
+
+/** The comma-separated entries in a header value, counted up to `max` (a client sets the rest). */
+function countEntries(value: string, max: number): number {
+  let count = 1;
+  for (let at = value.indexOf(','); at !== -1 && count < max; at = value.indexOf(',', at + 1)) {
+    count += 1;
+  }
+  return count;
 }
 
 /**

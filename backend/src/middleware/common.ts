@@ -18,6 +18,23 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
+ * Request headers a browser page may send cross-origin, named in preflight answers: every header
+ * the API reads. A header missing here fails the page's preflight (`If-None-Match` did); add to
+ * this list when the API comes to read another. CORS-safelisted headers (`Accept`, ...) need no
+ * entry.
+ */
+export const CORS_ALLOWED_HEADERS = [
+  'Content-Type',
+  'Content-Encoding',
+  'Authorization',
+  'X-API-Key',
+  'X-Request-Id',
+  'If-None-Match',
+  'Cache-Control',
+  'Last-Event-ID',
+] as const;
+
+/**
  * Installs what every request passes through, in order: request id, metrics and access log,
  * security headers, CORS (answering preflights) and compression.
  */
@@ -42,15 +59,23 @@ export function useCommonMiddleware(
       xXssProtection: false,
     }),
   );
-  app.use(
-    cors({
-      origin: deps.config.CORS_ORIGINS,
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key', 'X-Request-Id'],
-      exposedHeaders: EXPOSED_HEADERS,
-      maxAge: 600,
-      optionsSuccessStatus: 204,
-    }),
-  );
+  const corsHandler = cors({
+    origin: deps.config.CORS_ORIGINS,
+    methods: ['GET', 'POST'],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+    optionsSuccessStatus: 204,
+  });
+  app.use(function corsMiddleware(req, res, next) {
+    // Metrics are for scrapers, not browser pages: no CORS headers, whatever the origin.
+    if (isMetricsPath(req.path)) next();
+    else corsHandler(req, res, next);
+  });
   app.use(compression({ threshold: 1024 }));
+}
+
+/** `/metrics` as Express routes it: any letter case, with or without a trailing slash. */
+function isMetricsPath(path: string): boolean {
+  return path.length <= 9 && path.toLowerCase().replace(/\/$/, '') === '/metrics';
 }

@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { getApiKey } from './api-key.js';
 import { getClientIp } from './client-key.js';
 import { assignRequestId } from './request-id.js';
+import { loggedUrl } from './short-path.js';
 
 /** Probes and scrapes would drown the access log; they are still counted in metrics. */
 const UNLOGGED_PREFIXES = ['/health', '/metrics'];
@@ -16,9 +17,9 @@ const LOGGED_ERROR = 'loggedError';
  * times it and writes one access-log line. One `close` listener per request does all of it,
  * which measured cheaper than pino-http's per-request child logger and listeners.
  *
- * The log line has method, path, client address, API key name, status, error code, cache status
- * and duration only: request and response bodies (code, stdin, output) and credentials never
- * reach the logs.
+ * The log line has method, path (at most 200 characters, and any query string as `?[redacted]`),
+ * client address, API key name, status, error code, cache status and duration only: request and
+ * response bodies (code, stdin, output) and credentials never reach the logs.
  *
  * @example app.use(observeRequests({ logger, metrics }));
  */
@@ -51,7 +52,8 @@ function logRequest(
     req: {
       id,
       method: req.method,
-      url: req.originalUrl,
+      // Shortened, and without the query string's values (`?api_key=...` stays out of the logs).
+      url: loggedUrl(req.originalUrl),
       // The client's address as the rate limits see it (TRUST_PROXY hops), not the proxy's.
       remoteAddress: getClientIp(req, res),
       // Which caller, by the key's name (never the key itself).

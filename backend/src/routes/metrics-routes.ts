@@ -1,32 +1,48 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { createRouter } from './create-router.js';
 
-/**
- * `GET /metrics` in the Prometheus text format. With a token configured, the scraper must send
- * `Authorization: Bearer <token>`; it is compared in constant time.
- */
-export function createMetricsRouter(deps: { metrics: Metrics; token?: string }): Router {
-  const router = createRouter();
-  const expected = deps.token === undefined ? undefined : digest(deps.token);
+export interface MetricsRouterDeps {
+  metrics: Metrics;
+  /** METRICS_TOKEN: the scraper must send `Authorization: Bearer <token>`. */
+  token: string;
+  /**
+   * Runs for a wrong or missing token before the 401: the client's rate limit, so guessing the
+   * token runs into 429 like any other flood. A right token is never counted.
+   */
+  throttle: RequestHandler[];
+}
 
-  router.get('/', async (req, res) => {
-    if (expected) {
+/**
+ * `GET /metrics` in the Prometheus text format on the public port, for deployments that cannot
+ * reach the metrics port (METRICS_PORT). It requires the token, compared in constant time.
+ */
+export function createMetricsRouter(deps: MetricsRouterDeps): Router {
+  const router = createRouter();
+  const expected = digest(deps.token);
+
+  router.get(
+    '/',
+    function checkMetricsToken(req, _res, next) {
       const presented = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
-      if (!timingSafeEqual(digest(presented), expected)) {
-        res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-        throw new UnauthorizedError(
-          'unauthorized',
-          'Send the metrics token as Authorization: Bearer <token>',
-        );
-      }
-    }
-    res.setHeader('Content-Type', deps.metrics.registry.contentType);
-    res.setHeader('Cache-Control', 'no-store');
-    res.send(await deps.metrics.registry.metrics());
+      // A wrong token goes on to the next route: counted, then refused.
+      next(timingSafeEqual(digest(presented), expected) ? undefined : 'route');
+    },
+    async (_req, res) => {
+      res.setHeader('Content-Type', deps.metrics.registry.contentType);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(await deps.metrics.registry.metrics());
+    },
+  );
+  router.get('/', ...deps.throttle, function refuseMetricsToken(_req, res) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+    throw new UnauthorizedError(
+      'unauthorized',
+      'Send the metrics token as Authorization: Bearer <token>',
+    );
   });
 
   router.all('/', methodNotAllowed('GET'));

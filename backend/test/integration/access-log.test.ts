@@ -40,7 +40,7 @@ describe('access log', () => {
     expect(lines[0]).toMatchObject({
       level: 30,
       msg: 'request completed',
-      req: { id: 'log-1', method: 'POST', url: '/api/execute?x=1' },
+      req: { id: 'log-1', method: 'POST', url: '/api/execute?[redacted]' },
       res: { statusCode: 200 },
     });
     expect(lines[0]?.req.remoteAddress).toEqual(expect.any(String));
@@ -137,6 +137,29 @@ describe('access log', () => {
       ['acme', { statusCode: 429, code: 'rate_limited' }],
     ]);
     expect(logs.join('\n')).not.toContain(secret);
+  });
+
+  it('when a credential travels in the query string, then the line keeps the path and redacts the query', async () => {
+    const { app: gateway, logs } = await app();
+
+    await request(gateway).get('/api/execute/languages?api_key=sk-secret-in-the-url&x=1');
+    await until(() => accessLines(logs).length > 0);
+
+    expect(accessLines(logs)[0]?.req.url).toBe('/api/execute/languages?[redacted]');
+    expect(logs.join('\n')).not.toContain('sk-secret-in-the-url');
+  });
+
+  it('when the path is 15,000 characters long, then the 404 body and the line carry 200 of them', async () => {
+    const { app: gateway, logs } = await app();
+    const path = `/${'a'.repeat(15_000)}`;
+
+    const res = await request(gateway).get(`${path}?q=1`);
+    await until(() => accessLines(logs).length > 0);
+
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe(`No route for GET ${path.slice(0, 200)}…`);
+    expect(accessLines(logs)[0]?.req.url).toBe(`${path.slice(0, 200)}…?[redacted]`);
+    expect(logs.join('\n').length).toBeLessThan(2_000);
   });
 
   it('when /health or /metrics is requested, then nothing is logged', async () => {

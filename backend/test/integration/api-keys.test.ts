@@ -80,6 +80,32 @@ describe('API keys', () => {
     expect(fake.executeCalls()).toHaveLength(0);
   });
 
+  it('when wrong keys keep coming from one address, then they count against its /api limit and end in 429', async () => {
+    const { app: gateway, fake } = await app({ RATE_LIMIT_MAX: '3' });
+
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) {
+      statuses.push((await run(gateway, { 'X-API-Key': `guessed-key-number-${i}` })).status);
+    }
+    const anonymous = await request(gateway).get('/api/usage');
+    const keyed = await run(gateway, { 'X-API-Key': ACME });
+
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect(anonymous.status).toBe(429);
+    // A configured key is counted under its own name, not the guesser's address.
+    expect(keyed.status).toBe(200);
+    expect(fake.executeCalls()).toHaveLength(1);
+  });
+
+  it('when REQUIRE_API_KEY is true and requests keep coming without a key, then they end in 429 too', async () => {
+    const { app: gateway } = await app({ REQUIRE_API_KEY: 'true', RATE_LIMIT_MAX: '2' });
+
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await run(gateway)).status);
+
+    expect(statuses).toEqual([401, 401, 429]);
+  });
+
   it('when REQUIRE_API_KEY is true, then anonymous requests are 401 api_key_required', async () => {
     const { app: gateway } = await app({ REQUIRE_API_KEY: 'true' });
 

@@ -18,6 +18,36 @@ describe('client address behind proxies', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it.each([
+    ['1', 'none'],
+    ['2', '203.0.113.7'],
+  ])(
+    'when TRUST_PROXY is %s and requests arrive with fewer forwarded addresses (%s), then one error line explains the fix',
+    async (hops, forwardedFor) => {
+      const { app: gateway, logs } = await app({ TRUST_PROXY: hops });
+      const headers: Record<string, string> =
+        forwardedFor === 'none' ? {} : { 'X-Forwarded-For': forwardedFor };
+
+      await request(gateway).get('/api/usage').set(headers);
+      await request(gateway).get('/api/usage').set(headers);
+
+      const lines = logs
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .filter((line) => line.msg.startsWith(`TRUST_PROXY=${hops} but`));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.level).toBe(50);
+      expect(lines[0]?.msg).toContain('Set TRUST_PROXY to the number of proxies');
+    },
+  );
+
+  it('when TRUST_PROXY matches the forwarded addresses, then nothing is logged about it', async () => {
+    const { app: gateway, logs } = await app({ TRUST_PROXY: '2' });
+
+    await request(gateway).get('/api/usage').set('X-Forwarded-For', '198.51.100.1, 203.0.113.7');
+
+    expect(logs.filter((line) => line.includes('TRUST_PROXY'))).toEqual([]);
+  });
+
   it('when the gateway is reached over IPv6, then the client key is its /56 network', async () => {
     const { app: gateway } = await app({ EXECUTE_RATE_LIMIT_MAX: '1', TRUST_PROXY: '1' });
 

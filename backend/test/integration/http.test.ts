@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { CORS_ALLOWED_HEADERS } from '../../src/middleware/common.js';
 import { useTestApps } from '../support/build-test-app.js';
 
 const app = useTestApps();
@@ -38,7 +39,6 @@ describe('known paths asked with another method', () => {
     ['delete', '/api/usage', 'GET, HEAD'],
     ['post', '/health', 'GET, HEAD'],
     ['post', '/health/ready', 'GET, HEAD'],
-    ['post', '/metrics', 'GET, HEAD'],
   ] as const)(
     'when %s %s, then it is a JSON 405 with Allow: %s and Piston is not called',
     async (method, path, allow) => {
@@ -156,6 +156,34 @@ describe('CORS', () => {
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-allow-methods']).toContain('POST');
     expect(res.headers['access-control-allow-headers']).toMatch(/content-type/i);
+  });
+
+  it('when a page sends the headers the API documents, then its preflight allows every one', async () => {
+    const { app: gateway } = await app({ CORS_ORIGINS: 'https://editor.example.com' });
+    const documented = [
+      'If-None-Match',
+      'Cache-Control',
+      'Authorization',
+      'X-API-Key',
+      'X-Request-Id',
+      'Content-Type',
+      'Content-Encoding',
+      'Last-Event-ID',
+    ];
+
+    const res = await request(gateway)
+      .options('/api/execute/languages')
+      .set('Origin', 'https://editor.example.com')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', documented.join(', ').toLowerCase());
+    const allowed = String(res.headers['access-control-allow-headers'])
+      .split(',')
+      .map((name) => name.trim().toLowerCase());
+
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('https://editor.example.com');
+    expect(documented.filter((name) => !allowed.includes(name.toLowerCase()))).toEqual([]);
+    expect(allowed).toEqual(CORS_ALLOWED_HEADERS.map((name) => name.toLowerCase()));
   });
 
   it('when CORS_ORIGINS is a list, then only listed origins are allowed', async () => {

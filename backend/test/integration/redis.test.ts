@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
 import { freePort } from '../support/free-port.js';
+import { scrapeMetrics } from '../support/scrape-metrics.js';
 import { waitFor } from '../support/wait-for.js';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -26,11 +27,7 @@ afterEach(async () => {
 async function instance(redisUrl: string, prefix: string, env: Record<string, string> = {}) {
   const t = await buildTestApp({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, ...env });
   apps.push(t);
-  await waitFor(() =>
-    request(t.app)
-      .get('/metrics')
-      .then((r) => /^gateway_redis_up 1$/m.test(r.text)),
-  );
+  await waitFor(() => scrapeMetrics(t.app).then((text) => /^gateway_redis_up 1$/m.test(text)));
   return t;
 }
 
@@ -132,7 +129,7 @@ describe.skipIf(!REDIS_URL)('a result in Redis that does not parse', () => {
 
       const after = await request(t.app).post('/api/execute').send(hello);
       const again = await request(t.app).post('/api/execute').send(hello);
-      const metrics = (await request(t.app).get('/metrics')).text;
+      const metrics = await scrapeMetrics(t.app);
       const health = await request(t.app).get('/health');
       direct.disconnect();
 
@@ -222,7 +219,7 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
     const during = await Promise.all(
       [1, 2, 3].map(() => request(t.app).post('/api/execute').send(program())),
     );
-    const metricsDuring = (await request(t.app).get('/metrics')).text;
+    const metricsDuring = await scrapeMetrics(t.app);
     await direct.flushall();
     const after = await request(t.app).post('/api/execute').send(program());
     direct.disconnect();
@@ -238,9 +235,7 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
     expect(t.logs.some((line) => line.includes('Redis unavailable'))).toBe(false);
     expect(after.headers.ratelimit).toContain('"execute"');
     expect(t.logs.some((line) => line.includes('Redis is back'))).toBe(true);
-    expect((await request(t.app).get('/metrics')).text).toMatch(
-      /^gateway_redis_state\{state="working"\} 1$/m,
-    );
+    expect(await scrapeMetrics(t.app)).toMatch(/^gateway_redis_state\{state="working"\} 1$/m);
   }, 20_000);
 
   it('when Redis dies mid-test, then executions keep working, and sharing resumes when it returns', async () => {
@@ -257,7 +252,7 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
     const during = await Promise.all(
       [1, 2, 3].map(() => request(t.app).post('/api/execute').send(program())),
     );
-    const metricsDuring = (await request(t.app).get('/metrics')).text;
+    const metricsDuring = await scrapeMetrics(t.app);
     const healthDuring = await request(t.app).get('/health');
 
     expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
@@ -271,11 +266,7 @@ describe.skipIf(!HAS_REDIS_SERVER)('a Redis outage', () => {
     expect(t.logs.filter((line) => line.includes('Redis unavailable'))).toHaveLength(1);
 
     await startRedis(port);
-    await waitFor(() =>
-      request(t.app)
-        .get('/metrics')
-        .then((r) => /^gateway_redis_up 1$/m.test(r.text)),
-    );
+    await waitFor(() => scrapeMetrics(t.app).then((text) => /^gateway_redis_up 1$/m.test(text)));
     const again = await request(t.app).post('/api/execute').send(hello);
     const cached = await request(t.app).post('/api/execute').send(hello);
 

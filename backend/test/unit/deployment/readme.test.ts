@@ -41,7 +41,8 @@ describe('README.md', () => {
   });
 
   it("when it names a gateway endpoint, then the gateway routes it (Piston's own paths aside)", async () => {
-    const t = await app();
+    // With a token, so the public port serves /metrics too.
+    const t = await app({ METRICS_TOKEN: 'a-metrics-token-for-the-test' });
     const endpoints = unique(
       [...readme.matchAll(/\b(GET|POST) (\/[A-Za-z0-9/_.-]*)/g)]
         .map((match) => `${match[1]} ${match[2]}`)
