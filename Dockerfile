@@ -26,7 +26,8 @@ COPY package.json LICENSE ./
 COPY piston/runtimes.json piston/runtimes.json
 # The official image's unprivileged user; the app files stay owned by root, read-only to it.
 USER node
-EXPOSE 5000
+# The API, and the metrics listener (METRICS_PORT; reach it on the container network only).
+EXPOSE 5000 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 5000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The same command as `npm start`; --max-semi-space-size: see docs/benchmarks.md.

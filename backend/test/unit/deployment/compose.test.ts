@@ -61,7 +61,7 @@ describe('docker-compose.yml', () => {
 
     expect(config.PORT).toBe(containerPort);
     expect(config.HOST).toBeUndefined();
-    expect(readRepoFile('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${containerPort}$`, 'm'));
+    expect(readRepoFile('Dockerfile')).toMatch(new RegExp(`^EXPOSE ${containerPort}\\b`, 'm'));
   });
 
   it('when Redis is wanted, then an optional redis service runs under the redis profile only', () => {

@@ -29,9 +29,9 @@ describe.each([
 });
 
 describe('gateway Dockerfile', () => {
-  it('when run, then it runs as the unprivileged node user and exposes 5000', () => {
+  it('when run, then it runs as the unprivileged node user and exposes 5000 and the metrics port', () => {
     expect(GATEWAY).toMatch(/^USER node$/m);
-    expect(GATEWAY).toMatch(/^EXPOSE 5000$/m);
+    expect(GATEWAY).toMatch(new RegExp(`^EXPOSE 5000 ${String(DEFAULTS.METRICS_PORT)}$`, 'm'));
   });
 
   it('when built, then the final stage has production dependencies only', () => {
