@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/errors.js';
 import {
   PistonCallAbortedError,
@@ -172,6 +172,33 @@ describe('createPistonClient', () => {
     const small = createPistonClient({ baseUrl: fake.url, timeoutMs: 500, maxResponseBytes: 100 });
 
     await expect(small.listRuntimes()).rejects.toThrow('oversized');
+  });
+
+  it('when Piston answers with a redirect, then it is not followed and is upstream_error', async () => {
+    const elsewhere = await startFakePiston();
+    fake.behave('runtimes', { kind: 'redirect', location: `${elsewhere.url}/api/v2/runtimes` });
+
+    const error: unknown = await client()
+      .listRuntimes()
+      .catch((e: unknown) => e);
+    await elsewhere.close();
+
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).cause).toMatchObject({ status: 307 });
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('when the environment names an HTTP proxy, then calls still go straight to Piston', async () => {
+    const proxy = `http://127.0.0.1:${await freePort()}`;
+    vi.stubEnv('HTTP_PROXY', proxy);
+    vi.stubEnv('http_proxy', proxy);
+    try {
+      const runtimes = await client().listRuntimes();
+
+      expect(runtimes.length).toBeGreaterThan(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('when calls follow one another, then they reuse one keep-alive connection', async () => {

@@ -13,6 +13,7 @@ export type FakeBehaviour = (
   | { kind: 'garbage' }
   | { kind: 'hang' }
   | { kind: 'reset' }
+  | { kind: 'redirect'; location: string }
 ) & { once?: boolean };
 
 interface RuntimeEntry {
@@ -267,6 +268,10 @@ function misbehave(behaviour: FakeBehaviour, res: ServerResponse): void {
       return;
     case 'reset':
       res.socket?.destroy();
+      return;
+    case 'redirect':
+      res.writeHead(307, { location: behaviour.location, 'content-length': 0 });
+      res.end();
       return;
   }
 }
