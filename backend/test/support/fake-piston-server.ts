@@ -65,6 +65,10 @@ export interface FakePiston {
   executeCalls(): RecordedRequest[];
   /** The body of the last execute call (throws when there was none). */
   lastExecuteBody(): Record<string, unknown>;
+  /** Executions running now (a job whose caller hung up runs to its end, as in Piston). */
+  jobsRunning(): number;
+  /** The most executions that ran at once. */
+  peakJobs(): number;
   /** How many TCP connections the fake has accepted so far. */
   connectionsAccepted(): number;
   runtimeCalls(): RecordedRequest[];
@@ -101,9 +105,11 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       const path = req.url ?? '/';
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
       const answer = () => route(req.method ?? 'GET', path, body, res);
-      if (options.maxConcurrentJobs && path === '/api/v2/execute') runAsJob(answer);
-      else if (options.delayMs) setTimeout(answer, options.delayMs);
-      else answer();
+      if (path !== '/api/v2/execute') {
+        if (options.delayMs) setTimeout(answer, options.delayMs);
+        else answer();
+      } else if (options.maxConcurrentJobs) runAsJob(answer);
+      else runJob(answer);
     });
   });
   server.on('connection', (socket) => {
@@ -112,16 +118,30 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     socket.on('close', () => sockets.delete(socket));
   });
 
+  // Like Piston, a job runs to its end whether or not the caller is still connected.
+  let jobsRunning = 0;
+  let peakJobs = 0;
+  function runJob(answer: () => void, done?: () => void): void {
+    jobsRunning += 1;
+    peakJobs = Math.max(peakJobs, jobsRunning);
+    const finish = () => {
+      jobsRunning -= 1;
+      answer();
+      done?.();
+    };
+    if (options.delayMs) setTimeout(finish, options.delayMs);
+    else finish();
+  }
+
   let runningJobs = 0;
   const waitingJobs: (() => void)[] = [];
   function runAsJob(answer: () => void): void {
     const start = () => {
       runningJobs += 1;
-      setTimeout(() => {
-        answer();
+      runJob(answer, () => {
         runningJobs -= 1;
         waitingJobs.shift()?.();
-      }, options.delayMs ?? 0);
+      });
     };
     if (runningJobs < (options.maxConcurrentJobs ?? Infinity)) start();
     else waitingJobs.push(start);
@@ -232,6 +252,8 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       if (!last) throw new Error('the fake Piston received no execute call');
       return last.body as Record<string, unknown>;
     },
+    jobsRunning: () => jobsRunning,
+    peakJobs: () => peakJobs,
     connectionsAccepted: () => accepted,
     runtimeCalls: () => requests.filter((r) => r.path === '/api/v2/runtimes'),
     close: () =>
