@@ -21,7 +21,7 @@ import { isCacheable, resultCacheKey, type ResultCache } from './result-cache.js
 export interface ExecutionServiceOptions {
   client: Pick<PistonClient, 'execute'>;
   runtimes: RuntimeCache;
-  limits: ExecutionLimits & Pick<Config, 'PISTON_TIMEOUT_MS'>;
+  limits: ExecutionLimits & Pick<Config, 'PISTON_TIMEOUT_MS' | 'PISTON_MAX_BODY_BYTES'>;
   /** Bounds the executions in flight to Piston; queued requests wait here, not in Piston. */
   limiter: ExecutionLimiter;
   /** Finished results for identical requests; absent when the result cache is off. */
@@ -121,6 +121,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       checkSizes(body, limits);
       const resolved = await resolve(body.language, body.version);
       const request = buildPistonRequest(body, resolved, limits);
+      checkPistonBodySize(request, limits.PISTON_MAX_BODY_BYTES);
       const runtime = resolved.runtime;
       const prepared: PreparedExecution =
         body.cache === false
@@ -162,6 +163,30 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       return { result: value, cache: shared ? 'COALESCED' : 'MISS' };
     },
   };
+}
+
+/**
+ * Piston reads request bodies with body-parser's default limit (100 KB) and refuses larger ones.
+ * A request can be inside every limit of the gateway and still exceed it once base64, JSON
+ * escapes and args are counted, so it is refused here, before it is charged or sent (#14).
+ */
+function checkPistonBodySize(request: PistonExecuteRequest, limit: number): void {
+  const size = Buffer.byteLength(JSON.stringify(request), 'utf8');
+  if (size <= limit) return;
+  throw new BadRequestError(
+    'payload_too_large',
+    `The request as sent to the execution engine would be ${size} bytes, ${size - limit} over its limit of ${limit} bytes`,
+    {
+      details: [
+        {
+          message:
+            "Code, files (base64 and hex as sent), stdin and args together, as JSON with its escapes, must fit the execution engine's limit",
+          size,
+          limit,
+        },
+      ],
+    },
+  );
 }
 
 function runtimeGone(runtime: PistonRuntime, cause: unknown): BadRequestError {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  BadRequestError,
   ClientGoneError,
   UpstreamError,
   UpstreamTimeoutError,
@@ -13,7 +14,12 @@ import {
   type PistonExecuteResponse,
   type PistonRuntime,
 } from './piston-schemas.js';
-import { createHttpTransport, RESPONSE_TOO_LARGE, type RawResponse } from './http-transport.js';
+import {
+  createHttpTransport,
+  REQUEST_TOO_LARGE,
+  RESPONSE_TOO_LARGE,
+  type RawResponse,
+} from './http-transport.js';
 
 /** Seconds a client is told to wait when Piston cannot be reached. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
@@ -54,6 +60,8 @@ export interface PistonClientOptions {
   headers?: Record<string, string>;
   /** Largest answer accepted from Piston, in bytes (default 32 MiB). */
   maxResponseBytes?: number;
+  /** Largest request Piston accepts, in bytes (its body-parser limit); default: no check. */
+  maxRequestBytes?: number;
 }
 
 /** Piston answered 400 "<language>-<version> runtime is unknown": the runtime list was stale. */
@@ -87,6 +95,7 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
     apiRoot: pistonApiRoot(options.baseUrl),
     headers: { accept: 'application/json', ...lowerCaseKeys(options.headers ?? {}) },
     maxResponseBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+    ...(options.maxRequestBytes ? { maxRequestBytes: options.maxRequestBytes } : {}),
   });
 
   async function call(
@@ -146,6 +155,14 @@ function translateNetworkError(error: unknown, what: string, signal?: AbortSigna
       cause: error,
       retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
     });
+  }
+  if (code === REQUEST_TOO_LARGE) {
+    // The execution service refuses these before sending; this is the last line of defence.
+    return new BadRequestError(
+      'payload_too_large',
+      'The request as sent to the execution engine is over its size limit',
+      { cause: error },
+    );
   }
   if (code === RESPONSE_TOO_LARGE) {
     return new UpstreamError('The execution engine sent an oversized answer', { cause: error });

@@ -201,6 +201,16 @@ describe('createPistonClient', () => {
     }
   });
 
+  it('when a request is over maxRequestBytes, then it is payload_too_large and nothing is sent', async () => {
+    const small = createPistonClient({ baseUrl: fake.url, timeoutMs: 500, maxRequestBytes: 100 });
+    const calls = fake.executeCalls().length;
+
+    const error: unknown = await small.execute(HELLO, { timeoutMs: 1000 }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'payload_too_large' });
+    expect(fake.executeCalls().length).toBe(calls);
+  });
+
   it('when calls follow one another, then they reuse one keep-alive connection', async () => {
     const c = client();
     const before = fake.connectionsAccepted();

@@ -51,6 +51,8 @@ export interface FakePistonOptions {
    * the rest queue without bound, inside their open connections, as in the real Piston.
    */
   maxConcurrentJobs?: number;
+  /** Piston's body-parser limit (its default, 100 KB, unless given). */
+  maxBodyBytes?: number;
 }
 
 /** A real HTTP server on 127.0.0.1:0 that replays recorded Piston answers and can misbehave. */
@@ -95,7 +97,14 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      // Piston 3.1.1 reads bodies with body-parser's default limit, and its error middleware
+      // turns the PayloadTooLargeError into a 400 with the stack.
+      if (raw.length > (options.maxBodyBytes ?? 100 * 1024)) {
+        sendJson(res, 400, { stack: 'PayloadTooLargeError: request entity too large' });
+        return;
+      }
+      const text = raw.toString('utf8');
       let body: unknown = null;
       try {
         body = text ? JSON.parse(text) : null;
