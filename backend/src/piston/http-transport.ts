@@ -6,6 +6,8 @@ import axios, { AxiosError } from 'axios';
 export interface RawResponse {
   status: number;
   text: string;
+  /** Whether it went over a pooled keep-alive connection rather than a new one. */
+  reusedSocket?: boolean;
 }
 
 export interface HttpTransportOptions {
@@ -102,7 +104,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
           : { data: config.body, headers: { 'content-type': 'application/json' } }),
         ...(config.signal ? { signal: config.signal } : {}),
       });
-      return { status: response.status, text: response.data };
+      const request = response.request as { reusedSocket?: unknown } | undefined;
+      return {
+        status: response.status,
+        text: response.data,
+        reusedSocket: request?.reusedSocket === true,
+      };
     } catch (error) {
       throw toTransportError(error);
     }

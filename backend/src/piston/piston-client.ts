@@ -37,6 +37,13 @@ const UNAVAILABLE_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+/**
+ * The gateway itself could not open a connection (out of file descriptors, ports or buffers):
+ * Piston never saw the request, so these are 503 as well, and readiness reports them.
+ */
+const LOCAL_RESOURCE_CODES = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS']);
+/** How long such a failure counts against readiness unless a new connection succeeds first. */
+const CONNECTION_PROBLEM_MS = 30_000;
 /** Piston took the request but did not answer in time (504). */
 const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 
@@ -47,6 +54,11 @@ export interface PistonClient {
     request: PistonExecuteRequest,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<PistonExecuteResponse>;
+  /**
+   * The code of the last failure to open a connection for lack of local resources (`EMFILE`,
+   * ...), while no new connection has succeeded since and it is recent; else undefined.
+   */
+  connectionProblem(): string | undefined;
   /** Closes the connections to Piston. */
   close(): void;
 }
@@ -62,6 +74,7 @@ export interface PistonClientOptions {
   maxResponseBytes?: number;
   /** Largest request Piston accepts, in bytes (its body-parser limit); default: no check. */
   maxRequestBytes?: number;
+  now?: () => number;
 }
 
 /** Piston answered 400 "<language>-<version> runtime is unknown": the runtime list was stale. */
@@ -98,18 +111,26 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
     ...(options.maxRequestBytes ? { maxRequestBytes: options.maxRequestBytes } : {}),
   });
 
+  const now = options.now ?? Date.now;
+  let connectionProblem: { code: string; at: number } | undefined;
+
   async function call(
     method: 'GET' | 'POST',
     path: string,
     config: { body?: string; timeoutMs?: number; signal?: AbortSignal },
   ): Promise<RawResponse> {
     try {
-      return await transport.request(method, path, {
+      const response = await transport.request(method, path, {
         timeoutMs: config.timeoutMs ?? options.timeoutMs,
         ...(config.body === undefined ? {} : { body: config.body }),
         ...(config.signal ? { signal: config.signal } : {}),
       });
+      // Only a new connection proves that connections can be opened again.
+      if (!response.reusedSocket) connectionProblem = undefined;
+      return response;
     } catch (error) {
+      const code = errorCode(error);
+      if (code && LOCAL_RESOURCE_CODES.has(code)) connectionProblem = { code, at: now() };
       throw translateNetworkError(error, `${method} ${path}`, config.signal);
     }
   }
@@ -136,6 +157,13 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
       throw unexpectedStatus('POST /execute', response);
     },
 
+    connectionProblem() {
+      if (connectionProblem && now() - connectionProblem.at < CONNECTION_PROBLEM_MS) {
+        return connectionProblem.code;
+      }
+      return undefined;
+    },
+
     close: () => {
       transport.close();
     },
@@ -150,7 +178,7 @@ function translateNetworkError(error: unknown, what: string, signal?: AbortSigna
       cause: error,
     });
   }
-  if (code && UNAVAILABLE_CODES.has(code)) {
+  if (code && (UNAVAILABLE_CODES.has(code) || LOCAL_RESOURCE_CODES.has(code))) {
     return new UpstreamUnavailableError('The execution engine is unavailable, try again shortly', {
       cause: error,
       retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,

@@ -33,10 +33,18 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
 
   function pistonState() {
     const snapshot = deps.runtimes.snapshot();
+    // Executions fail while the gateway cannot open connections, whatever the list says.
+    const up = snapshot.lastCallOk === true && snapshot.connectionProblem === undefined;
     return {
-      status: snapshot.lastCallOk ? ('up' as const) : ('down' as const),
+      status: up ? ('up' as const) : ('down' as const),
       runtimes: snapshot.runtimes?.length ?? 0,
     };
+  }
+
+  function notReadyReason(piston: ReturnType<typeof pistonState>): string {
+    const problem = deps.runtimes.snapshot().connectionProblem;
+    if (problem) return `The gateway cannot open connections to Piston (${problem})`;
+    return piston.status === 'up' ? 'Piston has no runtimes installed' : 'Piston is not answering';
   }
 
   router.get('/', (_req, res) => {
@@ -69,15 +77,7 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       // (the runtime cache warns once that Piston is not answering).
       const notReady = new UpstreamUnavailableError('The execution engine is not ready', {
         retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
-        details: [
-          {
-            message:
-              piston.status === 'up'
-                ? 'Piston has no runtimes installed'
-                : 'Piston is not answering',
-            piston,
-          },
-        ],
+        details: [{ message: notReadyReason(piston), piston }],
       });
       sendError(res, notReady);
       return;

@@ -8,7 +8,7 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 const EARLY_REFRESH_INTERVAL_MS = 30_000;
 
 export interface RuntimeCacheOptions {
-  client: Pick<PistonClient, 'listRuntimes'>;
+  client: Pick<PistonClient, 'listRuntimes'> & Partial<Pick<PistonClient, 'connectionProblem'>>;
   ttlMs: number;
   logger: Pick<Logger, 'warn' | 'info'>;
   now?: () => number;
@@ -24,6 +24,8 @@ export interface RuntimeCacheSnapshot {
   lastCallAt: number;
   /** Bumped every time a new list is stored, for ETags. */
   generation: number;
+  /** Why new connections to Piston fail on the gateway's side (`EMFILE`, ...), if they do. */
+  connectionProblem: string | undefined;
 }
 
 /** Installed runtimes, cached with a TTL, single-flight refreshes and stale-if-error. */
@@ -103,7 +105,13 @@ export function createRuntimeCache(options: RuntimeCacheOptions): RuntimeCache {
       expiresAt = 0;
     },
     snapshot() {
-      return { runtimes, lastCallOk, lastCallAt, generation };
+      return {
+        runtimes,
+        lastCallOk,
+        lastCallAt,
+        generation,
+        connectionProblem: options.client.connectionProblem?.(),
+      };
     },
   };
 }

@@ -73,6 +73,8 @@ export interface FakePiston {
   peakJobs(): number;
   /** How many TCP connections the fake has accepted so far. */
   connectionsAccepted(): number;
+  /** Closes every open connection (a client's pooled ones too); the fake keeps listening. */
+  dropConnections(): void;
   runtimeCalls(): RecordedRequest[];
   close(): Promise<void>;
 }
@@ -264,6 +266,9 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     jobsRunning: () => jobsRunning,
     peakJobs: () => peakJobs,
     connectionsAccepted: () => accepted,
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
+    },
     runtimeCalls: () => requests.filter((r) => r.path === '/api/v2/runtimes'),
     close: () =>
       new Promise<void>((resolve) => {
