@@ -9,6 +9,7 @@ import {
 import {
   PistonErrorBodySchema,
   PistonExecuteResponseSchema,
+  PistonRootSchema,
   PistonRuntimeListSchema,
   type PistonExecuteRequest,
   type PistonExecuteResponse,
@@ -49,6 +50,11 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 
 /** The calls the gateway makes to Piston; the only place that knows Piston speaks HTTP. */
 export interface PistonClient {
+  /**
+   * The version Piston reports at its root (`"3.1.1"`), or undefined when its answer says none
+   * (an older Piston, or a proxy that does not pass the root on). Network failures reject.
+   */
+  version(signal?: AbortSignal): Promise<string | undefined>;
   listRuntimes(signal?: AbortSignal): Promise<PistonRuntime[]>;
   execute(
     request: PistonExecuteRequest,
@@ -100,6 +106,20 @@ export function pistonApiRoot(baseUrl: string): string {
 }
 
 /**
+ * Returns the address of Piston's own root, where it says its version: the API root without its
+ * `/api/v2` (or the emkc instance's `/api/v2/piston`), e.g. `http://piston:2000/api/v2` becomes
+ * `http://piston:2000/` and `https://proxy.example.com/piston` stays `https://proxy.example.com/piston/`.
+ */
+export function pistonRootUrl(baseUrl: string): string {
+  const url = new URL(pistonApiRoot(baseUrl));
+  url.pathname = `${url.pathname.replace(/\/api\/v2(\/piston)?$/, '')}/`;
+  return url.toString();
+}
+
+/** `Piston v3.1.1` → `3.1.1`; a fixed shape, matched in linear time. */
+const VERSION_MESSAGE = /^Piston v(\d{1,9}\.\d{1,9}\.\d{1,9}(?:[-+][0-9A-Za-z.-]{1,64})?)$/;
+
+/**
  * Creates a Piston client over one keep-alive connection pool. Every answer is parsed with
  * zod and every failure becomes an Upstream* error carrying the original as `cause`.
  */
@@ -135,7 +155,16 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
     }
   }
 
+  const rootUrl = pistonRootUrl(options.baseUrl);
+
   return {
+    async version(signal) {
+      const response = await call('GET', rootUrl, { signal });
+      if (response.status !== 200) return undefined;
+      const parsed = PistonRootSchema.safeParse(safeJson(response.text));
+      return parsed.success ? VERSION_MESSAGE.exec(parsed.data.message)?.[1] : undefined;
+    },
+
     async listRuntimes(signal) {
       const response = await call('GET', '/runtimes', { signal });
       if (response.status !== 200) throw unexpectedStatus('GET /runtimes', response);

@@ -21,8 +21,9 @@ export interface HealthRouterDeps {
 }
 
 /**
- * `GET /health` (liveness: 200 while the process serves, Piston's state from the cache) and
- * `GET /health/ready` (readiness: 200 only when Piston answers with at least one runtime).
+ * `GET /health` (liveness: 200 while the process serves, Piston's state and version from the
+ * cache) and `GET /health/ready` (readiness: 200 only when Piston answers with at least one
+ * runtime; a stale state is refreshed first, which reads Piston's version again too).
  */
 export function createHealthRouter(deps: HealthRouterDeps): Router {
   const router = createRouter();
@@ -38,6 +39,8 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
     return {
       status: up ? ('up' as const) : ('down' as const),
       runtimes: snapshot.runtimes?.length ?? 0,
+      // What Piston says it is at its root (`latest` images move); null until it has said.
+      version: snapshot.version,
     };
   }
 

@@ -30,7 +30,7 @@ interface PackageEntry {
 }
 
 /** The routes whose behaviour a test can override. */
-export type FakeRoute = 'runtimes' | 'execute' | 'packages' | 'install';
+export type FakeRoute = 'version' | 'runtimes' | 'execute' | 'packages' | 'install';
 
 export interface RecordedRequest {
   method: string;
@@ -53,6 +53,8 @@ export interface FakePistonOptions {
   maxConcurrentJobs?: number;
   /** Piston's body-parser limit (its default, 100 KB, unless given). */
   maxBodyBytes?: number;
+  /** The version `GET /` reports (default: Piston v3.1.1's recorded answer). */
+  version?: string;
 }
 
 /** A real HTTP server on 127.0.0.1:0 that replays recorded Piston answers and can misbehave. */
@@ -90,6 +92,11 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       answers.set(key, JSON.stringify(fixture.response.body));
   }
   const packages = structuredClone(loadFixture('packages').response.body) as PackageEntry[];
+  // Piston answers its root with its package.json version (api/src/index.js).
+  const version =
+    options.version === undefined
+      ? loadFixture('piston-version').response.body
+      : { message: `Piston v${options.version}` };
   const behaviours = new Map<FakeRoute, FakeBehaviour>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -167,6 +174,8 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       return misbehave(behaviour, res);
     }
     switch (name) {
+      case 'version':
+        return sendJson(res, 200, version);
       case 'runtimes':
         return sendJson(res, 200, runtimes);
       case 'packages':
@@ -279,6 +288,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
 }
 
 const ROUTES: Record<string, FakeRoute | undefined> = {
+  'GET /': 'version',
   'GET /api/v2/runtimes': 'runtimes',
   'POST /api/v2/execute': 'execute',
   'GET /api/v2/packages': 'packages',
