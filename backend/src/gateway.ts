@@ -30,6 +30,7 @@ export async function createGateway(
     baseUrl: config.PISTON_URL,
     timeoutMs: config.PISTON_TIMEOUT_MS,
     headers: pistonHeaders(config.PISTON_AUTH_HEADER),
+    maxRequestBytes: config.PISTON_MAX_BODY_BYTES,
   });
   const runtimes = createRuntimeCache({
     client: piston,

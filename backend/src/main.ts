@@ -67,7 +67,11 @@ async function main(): Promise<void> {
 
   // Warm the runtime cache so the first request and /health have a list; failure is not fatal.
   runtimes.refresh().then(
-    (list) => logger.info({ runtimes: list.length }, 'runtime list loaded'),
+    (list) => {
+      // The refresh read Piston's version too; a version outside 3.x was warned about.
+      const { version } = runtimes.snapshot();
+      logger.info({ runtimes: list.length, pistonVersion: version }, 'runtime list loaded');
+    },
     (error: unknown) => logger.warn({ err: error }, 'Piston is not answering yet'),
   );
 

@@ -2,7 +2,7 @@ import { ClientGoneError } from '../errors.js';
 
 /**
  * Lets identical requests that arrive while one is executing share that one execution. The
- * shared work is cancelled only when every caller waiting on it has gone away.
+ * shared work's signal aborts only when every caller waiting on it has gone away.
  */
 export interface Coalescer<T> {
   /** Runs `work` for the first caller of a key; later callers join it (`shared: true`). */
@@ -52,7 +52,7 @@ export function createCoalescer<T>(): Coalescer<T> {
       };
       signal?.addEventListener('abort', leave, { once: true });
       try {
-        const value = await abortable(current.promise, signal);
+        const value = await untilAborted(current.promise, signal);
         return { value, shared };
       } finally {
         signal?.removeEventListener('abort', leave);
@@ -62,11 +62,13 @@ export function createCoalescer<T>(): Coalescer<T> {
   };
 }
 
-const goneError = () =>
-  new ClientGoneError('client went away while waiting for a shared execution');
+const goneError = () => new ClientGoneError('client went away while waiting for an execution');
 
-/** Rejects as soon as the caller's signal aborts, without waiting for the shared work. */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+/**
+ * Settles as `promise` does, or rejects as soon as the caller's signal aborts; the work itself
+ * goes on (and its failure, if any, is handled here rather than left unhandled).
+ */
+export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {

@@ -12,7 +12,7 @@ import {
 import type { ExecuteRequest } from '../schemas/execute-request.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { buildPistonRequest, checkSizes, type ExecutionLimits } from './build-piston-request.js';
-import { createCoalescer } from './coalescer.js';
+import { createCoalescer, untilAborted } from './coalescer.js';
 import type { ExecutionLimiter } from './execution-limiter.js';
 import { mapPistonResult } from './map-result.js';
 import { createPreparedMemo } from './prepared-memo.js';
@@ -21,7 +21,7 @@ import { isCacheable, resultCacheKey, type ResultCache } from './result-cache.js
 export interface ExecutionServiceOptions {
   client: Pick<PistonClient, 'execute'>;
   runtimes: RuntimeCache;
-  limits: ExecutionLimits & Pick<Config, 'PISTON_TIMEOUT_MS'>;
+  limits: ExecutionLimits & Pick<Config, 'PISTON_TIMEOUT_MS' | 'PISTON_MAX_BODY_BYTES'>;
   /** Bounds the executions in flight to Piston; queued requests wait here, not in Piston. */
   limiter: ExecutionLimiter;
   /** Finished results for identical requests; absent when the result cache is off. */
@@ -62,7 +62,11 @@ export interface ExecutionService {
   recall(text: string): Promise<PreparedExecution | undefined>;
   /** A finished result of an identical request; touches neither Piston nor the queue. */
   cached(prepared: PreparedExecution): Promise<ExecuteResponse | undefined>;
-  /** Executes on Piston, or shares an identical execution already under way. */
+  /**
+   * Executes on Piston, or shares an identical execution already under way. When `signal` aborts
+   * this rejects at once; a queued execution leaves the queue, one sent to Piston runs to its end
+   * (holding its slot, and its result may still fill the result cache).
+   */
   run(prepared: PreparedExecution, signal?: AbortSignal): Promise<ExecutionOutcome>;
   resolve(language: string, version: string | undefined): Promise<ResolvedRuntime>;
 }
@@ -85,7 +89,11 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     return pickVersion(candidates, version);
   }
 
-  /** One execution on Piston, through the concurrency limiter. */
+  /**
+   * One execution on Piston, through the concurrency limiter. Piston cannot cancel a job, so
+   * once sent the call runs to Piston's answer and keeps its slot even if nobody waits for it
+   * any more (#14); the signal only takes a request that is still queued out of the queue.
+   */
   async function runOnPiston(
     request: PistonExecuteRequest,
     runtime: PistonRuntime,
@@ -94,10 +102,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     // Piston may spend the whole compile and run budgets; allow that plus a transport margin.
     const timeoutMs = request.compile_timeout + request.run_timeout + limits.PISTON_TIMEOUT_MS;
     try {
-      const answer = await limiter.run(
-        () => client.execute(request, { timeoutMs, ...(signal ? { signal } : {}) }),
-        signal,
-      );
+      const answer = await limiter.run(() => client.execute(request, { timeoutMs }), signal);
       return mapPistonResult(answer);
     } catch (error) {
       if (error instanceof PistonRuntimeUnknownError) {
@@ -116,6 +121,7 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       checkSizes(body, limits);
       const resolved = await resolve(body.language, body.version);
       const request = buildPistonRequest(body, resolved, limits);
+      checkPistonBodySize(request, limits.PISTON_MAX_BODY_BYTES);
       const runtime = resolved.runtime;
       const prepared: PreparedExecution =
         body.cache === false
@@ -141,7 +147,9 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     },
     async run({ request, runtime, key }, signal) {
       if (key === undefined) {
-        return { result: await runOnPiston(request, runtime, signal), cache: 'MISS' };
+        // The caller stops waiting when its client goes away; the execution does not.
+        const result = await untilAborted(runOnPiston(request, runtime, signal), signal);
+        return { result, cache: 'MISS' };
       }
       const { value, shared } = await coalescer.run(
         key,
@@ -155,6 +163,30 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       return { result: value, cache: shared ? 'COALESCED' : 'MISS' };
     },
   };
+}
+
+/**
+ * Piston reads request bodies with body-parser's default limit (100 KB) and refuses larger ones.
+ * A request can be inside every limit of the gateway and still exceed it once base64, JSON
+ * escapes and args are counted, so it is refused here, before it is charged or sent (#14).
+ */
+function checkPistonBodySize(request: PistonExecuteRequest, limit: number): void {
+  const size = Buffer.byteLength(JSON.stringify(request), 'utf8');
+  if (size <= limit) return;
+  throw new BadRequestError(
+    'payload_too_large',
+    `The request as sent to the execution engine would be ${size} bytes, ${size - limit} over its limit of ${limit} bytes`,
+    {
+      details: [
+        {
+          message:
+            "Code, files (base64 and hex as sent), stdin and args together, as JSON with its escapes, must fit the execution engine's limit",
+          size,
+          limit,
+        },
+      ],
+    },
+  );
 }
 
 function runtimeGone(runtime: PistonRuntime, cause: unknown): BadRequestError {

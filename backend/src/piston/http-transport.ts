@@ -1,10 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
+import axios, { AxiosError } from 'axios';
 
 /** One HTTP exchange with Piston, body as text. */
 export interface RawResponse {
   status: number;
   text: string;
+  /** Whether it went over a pooled keep-alive connection rather than a new one. */
+  reusedSocket?: boolean;
 }
 
 export interface HttpTransportOptions {
@@ -12,12 +15,15 @@ export interface HttpTransportOptions {
   apiRoot: string;
   headers: Record<string, string>;
   maxResponseBytes: number;
+  /** Largest request body sent; a larger one fails before anything is sent (default: no limit). */
+  maxRequestBytes?: number;
   /** Idle keep-alive sockets are closed after this long; keep it below Piston's 5 s. */
   idleSocketTimeoutMs?: number;
 }
 
 /** A minimal keep-alive HTTP client for Piston's JSON API. */
 export interface HttpTransport {
+  /** `path` is relative to the API root (`/runtimes`), or a full URL on the same server. */
   request(
     method: 'GET' | 'POST',
     path: string,
@@ -26,93 +32,87 @@ export interface HttpTransport {
   close(): void;
 }
 
-const abortedError = () =>
-  Object.assign(new Error('The call was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
-
-/** Errors carry Node's network codes; ours are these two. */
+/** Errors carry Node's network codes; ours are these three. */
 export const RESPONSE_TOO_LARGE = 'ERR_RESPONSE_TOO_LARGE';
+export const REQUEST_TOO_LARGE = 'ERR_REQUEST_TOO_LARGE';
 export const TIMED_OUT = 'ETIMEDOUT';
 
+/** A failed exchange: `code` is a Node network code or one of ours, `cause` axios's error. */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    /** Whether the request went out on a pooled keep-alive socket (Node's `reusedSocket`). */
+    readonly reusedSocket: boolean,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /**
- * Creates the transport over Node's own http(s) client with a keep-alive agent. Measured on the
- * project's 2-core machine, this added the least latency and CPU per call of the clients tried
- * (axios, undici, node:http; docs/benchmarks.md). Redirects are never followed.
+ * Creates the transport: one axios instance over a keep-alive agent, as the design card asks. At
+ * Piston's own speeds (tens to hundreds of ms per job) the client's cost does not show;
+ * docs/benchmarks.md has the numbers. Redirects are never followed and no proxy from the
+ * environment is used: the gateway talks to the Piston it was configured with, and nothing else.
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  const root = new URL(options.apiRoot);
-  const client = root.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({
+  const agentOptions = {
     keepAlive: true,
     // Applies to idle pooled sockets (an active request sets its own timeout).
     timeout: options.idleSocketTimeoutMs ?? 4_000,
-    scheduling: 'lifo',
+    // The most recently used socket is the least likely to have been closed by Piston meanwhile.
+    scheduling: 'lifo' as const,
+  };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+  const root = new URL(options.apiRoot);
+  const client = axios.create({
+    baseURL: `${root.origin}${root.pathname.replace(/\/+$/, '')}`,
+    httpAgent,
+    httpsAgent,
+    headers: options.headers,
+    maxRedirects: 0,
+    proxy: false,
+    // Every status is an answer; the Piston client decides what each one means.
+    validateStatus: () => true,
+    responseType: 'text',
+    responseEncoding: 'utf8',
+    // The Piston client parses with zod; axios must not try JSON.parse on its own.
+    transformResponse: [(data: unknown) => data],
+    maxContentLength: options.maxResponseBytes,
+    maxBodyLength: options.maxRequestBytes ?? -1,
+    // Timeouts as ETIMEDOUT rather than ECONNABORTED, which a reset also uses.
+    transitional: { clarifyTimeoutError: true },
   });
-  const basePath = root.pathname.replace(/\/+$/, '');
 
-  function once(
+  async function once(
     method: 'GET' | 'POST',
     path: string,
     config: { body?: string; timeoutMs: number; signal?: AbortSignal },
   ): Promise<RawResponse> {
-    const { signal } = config;
-    if (signal?.aborted) return Promise.reject(abortedError());
-    // Not http.request's `signal` option: it watches the request with stream.finished(), which
-    // cost about 2.5% of the gateway's CPU per execution; one listener does the same job.
-    let req: http.ClientRequest | undefined;
-    const onAbort = () => req?.destroy(abortedError());
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const exchange = new Promise<RawResponse>((resolve, reject) => {
-      const headers: Record<string, string | number> = { ...options.headers };
-      if (config.body !== undefined) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = Buffer.byteLength(config.body);
-      }
-      const request = client.request(
-        {
-          protocol: root.protocol,
-          hostname: root.hostname,
-          port: root.port,
-          method,
-          path: `${basePath}${path}`,
-          headers,
-          agent,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size <= options.maxResponseBytes) {
-              chunks.push(chunk);
-              return;
-            }
-            res.removeAllListeners('data');
-            res.removeAllListeners('end');
-            res.on('error', () => undefined);
-            res.destroy();
-            reject(Object.assign(new Error('response too large'), { code: RESPONSE_TOO_LARGE }));
-          });
-          res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-          });
-          res.on('error', reject);
-        },
-      );
-      req = request;
-      // Piston sends nothing until the job is done, so socket inactivity bounds the whole call.
-      request.setTimeout(config.timeoutMs, () => {
-        request.destroy(
-          Object.assign(new Error('Piston did not answer in time'), { code: TIMED_OUT }),
-        );
+    try {
+      const response = await client.request<string>({
+        method,
+        // Relative to baseURL; a full URL (Piston's root, for its version) is taken as it is.
+        url: path,
+        // Piston sends nothing until the job is done, so this bounds the whole call.
+        timeout: config.timeoutMs,
+        ...(config.body === undefined
+          ? {}
+          : { data: config.body, headers: { 'content-type': 'application/json' } }),
+        ...(config.signal ? { signal: config.signal } : {}),
       });
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        // A reset on a pooled socket almost always means Piston closed it while it sat idle, so the
-        // request never reached Piston: request() sends it once more on a new connection.
-        reject(Object.assign(error, { reusedSocket: request.reusedSocket }));
-      });
-      request.end(config.body);
-    });
-    return signal ? exchange.finally(() => signal.removeEventListener('abort', onAbort)) : exchange;
+      const request = response.request as { reusedSocket?: unknown } | undefined;
+      return {
+        status: response.status,
+        text: response.data,
+        reusedSocket: request?.reusedSocket === true,
+      };
+    } catch (error) {
+      throw toTransportError(error);
+    }
   }
 
   return {
@@ -120,7 +120,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       try {
         return await once(method, path, config);
       } catch (error) {
-        const { code, reusedSocket } = error as { code?: string; reusedSocket?: boolean };
+        // A reset on a pooled socket almost always means Piston closed it while it sat idle, so
+        // the request never reached Piston: it is sent once more, on a new connection.
+        // https://nodejs.org/api/http.html#requestreusedsocket
+        const { code, reusedSocket } = error as TransportError;
         if (reusedSocket && code === 'ECONNRESET' && !config.signal?.aborted) {
           return once(method, path, config);
         }
@@ -128,7 +131,45 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       }
     },
     close() {
-      agent.destroy();
+      httpAgent.destroy();
+      httpsAgent.destroy();
     },
   };
+}
+
+/** Translates axios's error into the codes the Piston client maps (Node's, plus ours). */
+function toTransportError(error: unknown): TransportError {
+  if (!(error instanceof AxiosError)) {
+    return new TransportError('The call to Piston failed', undefined, false, { cause: error });
+  }
+  // With maxRedirects 0, axios uses Node's own http.request: `request` is the ClientRequest.
+  const request = error.request as { reusedSocket?: unknown } | undefined;
+  const reused = request?.reusedSocket === true;
+  const code = ourCode(error) ?? networkCode(error);
+  return new TransportError(error.message, code, reused, { cause: error });
+}
+
+/** The code of our own for the failures axios reports in its own terms, if it is one of them. */
+function ourCode(error: AxiosError): string | undefined {
+  const { code, message } = error;
+  if (code === AxiosError.ETIMEDOUT || code === AxiosError.ECONNABORTED) return TIMED_OUT;
+  if (code === AxiosError.ERR_CANCELED) return 'ABORT_ERR';
+  // axios gives these two limits generic codes; only the message tells them apart.
+  if (code === AxiosError.ERR_BAD_RESPONSE && message.startsWith('maxContentLength')) {
+    return RESPONSE_TOO_LARGE;
+  }
+  if (code === AxiosError.ERR_BAD_REQUEST && message.includes('maxBodyLength')) {
+    return REQUEST_TOO_LARGE;
+  }
+  return undefined;
+}
+
+/** Node's code for a network error, looking through AggregateError (dual-stack connects). */
+function networkCode(error: AxiosError): string | undefined {
+  const cause: unknown = error.cause;
+  if (cause instanceof AggregateError) {
+    const first = cause.errors[0] as { code?: unknown } | undefined;
+    if (typeof first?.code === 'string') return first.code;
+  }
+  return error.code;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  BadRequestError,
   ClientGoneError,
   UpstreamError,
   UpstreamTimeoutError,
@@ -8,12 +9,18 @@ import {
 import {
   PistonErrorBodySchema,
   PistonExecuteResponseSchema,
+  PistonRootSchema,
   PistonRuntimeListSchema,
   type PistonExecuteRequest,
   type PistonExecuteResponse,
   type PistonRuntime,
 } from './piston-schemas.js';
-import { createHttpTransport, RESPONSE_TOO_LARGE, type RawResponse } from './http-transport.js';
+import {
+  createHttpTransport,
+  REQUEST_TOO_LARGE,
+  RESPONSE_TOO_LARGE,
+  type RawResponse,
+} from './http-transport.js';
 
 /** Seconds a client is told to wait when Piston cannot be reached. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
@@ -31,16 +38,33 @@ const UNAVAILABLE_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+/**
+ * The gateway itself could not open a connection (out of file descriptors, ports or buffers):
+ * Piston never saw the request, so these are 503 as well, and readiness reports them.
+ */
+const LOCAL_RESOURCE_CODES = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS']);
+/** How long such a failure counts against readiness unless a new connection succeeds first. */
+const CONNECTION_PROBLEM_MS = 30_000;
 /** Piston took the request but did not answer in time (504). */
 const TIMEOUT_CODES = new Set(['ETIMEDOUT']);
 
 /** The calls the gateway makes to Piston; the only place that knows Piston speaks HTTP. */
 export interface PistonClient {
+  /**
+   * The version Piston reports at its root (`"3.1.1"`), or undefined when its answer says none
+   * (an older Piston, or a proxy that does not pass the root on). Network failures reject.
+   */
+  version(signal?: AbortSignal): Promise<string | undefined>;
   listRuntimes(signal?: AbortSignal): Promise<PistonRuntime[]>;
   execute(
     request: PistonExecuteRequest,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<PistonExecuteResponse>;
+  /**
+   * The code of the last failure to open a connection for lack of local resources (`EMFILE`,
+   * ...), while no new connection has succeeded since and it is recent; else undefined.
+   */
+  connectionProblem(): string | undefined;
   /** Closes the connections to Piston. */
   close(): void;
 }
@@ -54,6 +78,9 @@ export interface PistonClientOptions {
   headers?: Record<string, string>;
   /** Largest answer accepted from Piston, in bytes (default 32 MiB). */
   maxResponseBytes?: number;
+  /** Largest request Piston accepts, in bytes (its body-parser limit); default: no check. */
+  maxRequestBytes?: number;
+  now?: () => number;
 }
 
 /** Piston answered 400 "<language>-<version> runtime is unknown": the runtime list was stale. */
@@ -79,6 +106,20 @@ export function pistonApiRoot(baseUrl: string): string {
 }
 
 /**
+ * Returns the address of Piston's own root, where it says its version: the API root without its
+ * `/api/v2` (or the emkc instance's `/api/v2/piston`), e.g. `http://piston:2000/api/v2` becomes
+ * `http://piston:2000/` and `https://proxy.example.com/piston` stays `https://proxy.example.com/piston/`.
+ */
+export function pistonRootUrl(baseUrl: string): string {
+  const url = new URL(pistonApiRoot(baseUrl));
+  url.pathname = `${url.pathname.replace(/\/api\/v2(\/piston)?$/, '')}/`;
+  return url.toString();
+}
+
+/** `Piston v3.1.1` → `3.1.1`; a fixed shape, matched in linear time. */
+const VERSION_MESSAGE = /^Piston v(\d{1,9}\.\d{1,9}\.\d{1,9}(?:[-+][0-9A-Za-z.-]{1,64})?)$/;
+
+/**
  * Creates a Piston client over one keep-alive connection pool. Every answer is parsed with
  * zod and every failure becomes an Upstream* error carrying the original as `cause`.
  */
@@ -87,7 +128,11 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
     apiRoot: pistonApiRoot(options.baseUrl),
     headers: { accept: 'application/json', ...lowerCaseKeys(options.headers ?? {}) },
     maxResponseBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+    ...(options.maxRequestBytes ? { maxRequestBytes: options.maxRequestBytes } : {}),
   });
+
+  const now = options.now ?? Date.now;
+  let connectionProblem: { code: string; at: number } | undefined;
 
   async function call(
     method: 'GET' | 'POST',
@@ -95,17 +140,31 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
     config: { body?: string; timeoutMs?: number; signal?: AbortSignal },
   ): Promise<RawResponse> {
     try {
-      return await transport.request(method, path, {
+      const response = await transport.request(method, path, {
         timeoutMs: config.timeoutMs ?? options.timeoutMs,
         ...(config.body === undefined ? {} : { body: config.body }),
         ...(config.signal ? { signal: config.signal } : {}),
       });
+      // Only a new connection proves that connections can be opened again.
+      if (!response.reusedSocket) connectionProblem = undefined;
+      return response;
     } catch (error) {
+      const code = errorCode(error);
+      if (code && LOCAL_RESOURCE_CODES.has(code)) connectionProblem = { code, at: now() };
       throw translateNetworkError(error, `${method} ${path}`, config.signal);
     }
   }
 
+  const rootUrl = pistonRootUrl(options.baseUrl);
+
   return {
+    async version(signal) {
+      const response = await call('GET', rootUrl, { signal });
+      if (response.status !== 200) return undefined;
+      const parsed = PistonRootSchema.safeParse(safeJson(response.text));
+      return parsed.success ? VERSION_MESSAGE.exec(parsed.data.message)?.[1] : undefined;
+    },
+
     async listRuntimes(signal) {
       const response = await call('GET', '/runtimes', { signal });
       if (response.status !== 200) throw unexpectedStatus('GET /runtimes', response);
@@ -127,6 +186,13 @@ export function createPistonClient(options: PistonClientOptions): PistonClient {
       throw unexpectedStatus('POST /execute', response);
     },
 
+    connectionProblem() {
+      if (connectionProblem && now() - connectionProblem.at < CONNECTION_PROBLEM_MS) {
+        return connectionProblem.code;
+      }
+      return undefined;
+    },
+
     close: () => {
       transport.close();
     },
@@ -141,11 +207,19 @@ function translateNetworkError(error: unknown, what: string, signal?: AbortSigna
       cause: error,
     });
   }
-  if (code && UNAVAILABLE_CODES.has(code)) {
+  if (code && (UNAVAILABLE_CODES.has(code) || LOCAL_RESOURCE_CODES.has(code))) {
     return new UpstreamUnavailableError('The execution engine is unavailable, try again shortly', {
       cause: error,
       retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
     });
+  }
+  if (code === REQUEST_TOO_LARGE) {
+    // The execution service refuses these before sending; this is the last line of defence.
+    return new BadRequestError(
+      'payload_too_large',
+      'The request as sent to the execution engine is over its size limit',
+      { cause: error },
+    );
   }
   if (code === RESPONSE_TOO_LARGE) {
     return new UpstreamError('The execution engine sent an oversized answer', { cause: error });

@@ -35,6 +35,9 @@ export const PistonExecuteResponseSchema = z.object({
 });
 export type PistonExecuteResponse = z.infer<typeof PistonExecuteResponseSchema>;
 
+/** Piston's answer to `GET /` (its root, not the API's): `{"message":"Piston v3.1.1"}`. */
+export const PistonRootSchema = z.object({ message: z.string().max(200) });
+
 /** Piston's error body (`{ message }`) for 4xx answers. */
 export const PistonErrorBodySchema = z.object({ message: z.string() });
 

@@ -79,8 +79,9 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
     deps.limiter,
     async function execute(req, res) {
       const { prepared, started } = pending.get(res) as Pending;
-      // Stop the upstream call if the client goes away before the answer is ready, including
-      // while the steps above were waiting (then nothing is started at all).
+      // Stop waiting if the client goes away before the answer is ready, including while the
+      // steps above were waiting (then nothing is started at all). A queued execution leaves the
+      // queue; one already at Piston runs on and keeps its slot, since Piston cannot cancel it.
       const controller = new AbortController();
       if (res.closed) controller.abort();
       res.on('close', () => {

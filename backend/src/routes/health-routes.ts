@@ -21,8 +21,9 @@ export interface HealthRouterDeps {
 }
 
 /**
- * `GET /health` (liveness: 200 while the process serves, Piston's state from the cache) and
- * `GET /health/ready` (readiness: 200 only when Piston answers with at least one runtime).
+ * `GET /health` (liveness: 200 while the process serves, Piston's state and version from the
+ * cache) and `GET /health/ready` (readiness: 200 only when Piston answers with at least one
+ * runtime; a stale state is refreshed first, which reads Piston's version again too).
  */
 export function createHealthRouter(deps: HealthRouterDeps): Router {
   const router = createRouter();
@@ -33,10 +34,20 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
 
   function pistonState() {
     const snapshot = deps.runtimes.snapshot();
+    // Executions fail while the gateway cannot open connections, whatever the list says.
+    const up = snapshot.lastCallOk === true && snapshot.connectionProblem === undefined;
     return {
-      status: snapshot.lastCallOk ? ('up' as const) : ('down' as const),
+      status: up ? ('up' as const) : ('down' as const),
       runtimes: snapshot.runtimes?.length ?? 0,
+      // What Piston says it is at its root (`latest` images move); null until it has said.
+      version: snapshot.version,
     };
+  }
+
+  function notReadyReason(piston: ReturnType<typeof pistonState>): string {
+    const problem = deps.runtimes.snapshot().connectionProblem;
+    if (problem) return `The gateway cannot open connections to Piston (${problem})`;
+    return piston.status === 'up' ? 'Piston has no runtimes installed' : 'Piston is not answering';
   }
 
   router.get('/', (_req, res) => {
@@ -69,15 +80,7 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       // (the runtime cache warns once that Piston is not answering).
       const notReady = new UpstreamUnavailableError('The execution engine is not ready', {
         retryAfterSeconds: UPSTREAM_RETRY_AFTER_SECONDS,
-        details: [
-          {
-            message:
-              piston.status === 'up'
-                ? 'Piston has no runtimes installed'
-                : 'Piston is not answering',
-            piston,
-          },
-        ],
+        details: [{ message: notReadyReason(piston), piston }],
       });
       sendError(res, notReady);
       return;

@@ -7,8 +7,13 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 /** The least time between two early refreshes triggered by unknown languages. */
 const EARLY_REFRESH_INTERVAL_MS = 30_000;
 
+/** The Piston major version the gateway is built and tested against. */
+export const SUPPORTED_PISTON_MAJOR = 3;
+
 export interface RuntimeCacheOptions {
-  client: Pick<PistonClient, 'listRuntimes'>;
+  /** `version` and `connectionProblem` are optional so that a test double may leave them out. */
+  client: Pick<PistonClient, 'listRuntimes'> &
+    Partial<Pick<PistonClient, 'version' | 'connectionProblem'>>;
   ttlMs: number;
   logger: Pick<Logger, 'warn' | 'info'>;
   now?: () => number;
@@ -24,6 +29,10 @@ export interface RuntimeCacheSnapshot {
   lastCallAt: number;
   /** Bumped every time a new list is stored, for ETags. */
   generation: number;
+  /** Why new connections to Piston fail on the gateway's side (`EMFILE`, ...), if they do. */
+  connectionProblem: string | undefined;
+  /** The version Piston last reported (`"3.1.1"`); null until it has said one. */
+  version: string | null;
 }
 
 /** Installed runtimes, cached with a TTL, single-flight refreshes and stale-if-error. */
@@ -50,10 +59,41 @@ export function createRuntimeCache(options: RuntimeCacheOptions): RuntimeCache {
   let lastEarlyRefreshAt = Number.NEGATIVE_INFINITY;
   let generation = 0;
   let inFlight: Promise<readonly PistonRuntime[]> | undefined;
+  let version: string | null = null;
+  let warnedVersion: string | null | undefined;
+
+  /**
+   * Reads Piston's version beside every list refresh: `latest` images move, so what the gateway
+   * talks to can change under it. When Piston does not answer, the last version known stays.
+   * Warns once per version outside 3.x (or once when Piston's answer names none).
+   */
+  async function readVersion(): Promise<void> {
+    if (!options.client.version) return;
+    let said: string | undefined;
+    try {
+      said = await options.client.version();
+    } catch {
+      return; // Not answering at all: the list call reports that.
+    }
+    version = said ?? null;
+    warnAboutVersion(version);
+  }
+
+  function warnAboutVersion(said: string | null): void {
+    if (said !== null && Number(said.split('.')[0]) === SUPPORTED_PISTON_MAJOR) return;
+    if (warnedVersion === said) return;
+    warnedVersion = said;
+    options.logger.warn(
+      { pistonVersion: said, supportedMajor: SUPPORTED_PISTON_MAJOR },
+      said === null
+        ? 'Piston did not report its version; the gateway is tested against Piston 3'
+        : `Piston ${said} is not a 3.x release; the gateway is tested against Piston 3`,
+    );
+  }
 
   async function fetchRuntimes(): Promise<readonly PistonRuntime[]> {
     try {
-      const list = await options.client.listRuntimes();
+      const [list] = await Promise.all([options.client.listRuntimes(), readVersion()]);
       runtimes = list;
       generation += 1;
       lastCallOk = true;
@@ -103,7 +143,14 @@ export function createRuntimeCache(options: RuntimeCacheOptions): RuntimeCache {
       expiresAt = 0;
     },
     snapshot() {
-      return { runtimes, lastCallOk, lastCallAt, generation };
+      return {
+        runtimes,
+        lastCallOk,
+        lastCallAt,
+        generation,
+        connectionProblem: options.client.connectionProblem?.(),
+        version,
+      };
     },
   };
 }

@@ -158,7 +158,7 @@ describe('GET /health', () => {
       status: 'OK',
       message: expect.any(String),
       uptimeSeconds: expect.any(Number),
-      piston: { status: 'up', runtimes: 7 },
+      piston: { status: 'up', runtimes: 7, version: '3.1.1' },
       executions: { inFlight: 0, queued: 0, maxConcurrent: 8, maxQueue: 32 },
     });
     expect(new Date(res.body.timestamp).toString()).not.toBe('Invalid Date');
@@ -183,7 +183,7 @@ describe('GET /health', () => {
     const res = await request(gateway).get('/health');
 
     expect(res.status).toBe(200);
-    expect(res.body.piston).toEqual({ status: 'down', runtimes: 0 });
+    expect(res.body.piston).toEqual({ status: 'down', runtimes: 0, version: null });
   });
 
   it('when the last probe is older than the interval, then /health refreshes in the background', async () => {
@@ -211,7 +211,10 @@ describe('GET /health/ready', () => {
     const res = await request(gateway).get('/health/ready');
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', piston: { status: 'up', runtimes: 7 } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      piston: { status: 'up', runtimes: 7, version: '3.1.1' },
+    });
   });
 
   it('when Piston has no runtimes, then it is 503', async () => {
@@ -241,4 +244,70 @@ describe('GET /health/ready', () => {
     const levels = logs.map((line) => (JSON.parse(line) as { level: number }).level);
     expect(levels.filter((level) => level >= 50)).toEqual([]);
   });
+});
+
+describe("Piston's version in /health and /health/ready", () => {
+  /** The warnings logged about Piston's version. */
+  const versionWarnings = (logs: string[]) =>
+    logs
+      .map((line) => JSON.parse(line) as { level: number; msg: string; pistonVersion?: unknown })
+      .filter((entry) => entry.level === 40 && 'pistonVersion' in entry);
+
+  it('when Piston says it is 3.1.1 at its root, then /health reports it and nothing is warned', async () => {
+    const { app: gateway, fake, runtimes, logs } = await app();
+    await runtimes.refresh();
+
+    const res = await request(gateway).get('/health');
+
+    expect(res.body.piston.version).toBe('3.1.1');
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === '/')).toBe(true);
+    expect(versionWarnings(logs)).toEqual([]);
+  });
+
+  it('when Piston is another major version, then it is reported and warned about once', async () => {
+    const { app: gateway, runtimes, logs } = await app({}, { version: '4.0.0' });
+    await runtimes.refresh();
+    await runtimes.refresh();
+
+    const res = await request(gateway).get('/health');
+
+    expect(res.body.piston.version).toBe('4.0.0');
+    expect(versionWarnings(logs)).toHaveLength(1);
+    expect(versionWarnings(logs)[0]).toMatchObject({ pistonVersion: '4.0.0' });
+  });
+
+  it('when Piston moves to another version, then the readiness probe reads the new one', async () => {
+    const { app: gateway, fake, logs } = await app({}, {}, { health: { readyMaxAgeMs: 0 } });
+
+    const before = await request(gateway).get('/health/ready');
+    fake.behave('version', { kind: 'status', status: 200, body: { message: 'Piston v4.2.0' } });
+    const after = await request(gateway).get('/health/ready');
+
+    expect(before.body.piston.version).toBe('3.1.1');
+    expect(after.status).toBe(200);
+    expect(after.body.piston.version).toBe('4.2.0');
+    expect(versionWarnings(logs)).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'answers its root with 404 (an older Piston)',
+      { kind: 'status', status: 404, body: { message: 'Not Found' } },
+    ],
+    ['answers its root with something else', { kind: 'garbage' }],
+  ] as const)(
+    'when Piston %s, then the version is null, readiness holds and it is warned once',
+    async (_name, behaviour) => {
+      const { app: gateway, fake, runtimes, logs } = await app();
+      fake.behave('version', behaviour);
+      await runtimes.refresh();
+      await runtimes.refresh();
+
+      const ready = await request(gateway).get('/health/ready');
+
+      expect(ready.status).toBe(200);
+      expect(ready.body.piston.version).toBeNull();
+      expect(versionWarnings(logs)).toHaveLength(1);
+    },
+  );
 });

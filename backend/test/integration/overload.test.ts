@@ -147,6 +147,49 @@ describe('POST /api/execute under overload', () => {
   });
 });
 
+describe('POST /api/execute when clients hang up mid-run', () => {
+  it('when clients hang up while their jobs run, then their slots stay taken until Piston answers', async () => {
+    const t = await app(
+      { MAX_CONCURRENT_EXECUTIONS: '2', MAX_QUEUE_SIZE: '10', QUEUE_TIMEOUT_MS: '10000' },
+      { delayMs: 1500 },
+    );
+    await t.runtimes.refresh();
+    const { port } = await serve(t);
+
+    // One after another, each client hanging up once its request had time to reach Piston.
+    for (let i = 0; i < 6; i += 1) await abandonExecution(port, program(), 100);
+    await waitFor(async () => {
+      const health = await request(t.app).get('/health');
+      const { inFlight, queued } = health.body.executions as { inFlight: number; queued: number };
+      return inFlight === 0 && queued === 0 && t.fake.jobsRunning() === 0;
+    });
+
+    expect(t.fake.peakJobs()).toBeLessThanOrEqual(2);
+    expect(t.fake.executeCalls().length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when the client hangs up, then the run finishes and its result serves the next identical request', async () => {
+    const t = await app({ RESULT_CACHE_TTL_MS: '60000' }, { delayMs: 300 });
+    await t.runtimes.refresh();
+    const { port } = await serve(t);
+    const body = program();
+
+    await abandonExecution(port, body, 100);
+    await waitFor(() =>
+      Promise.resolve(t.fake.executeCalls().length === 1 && t.fake.jobsRunning() === 0),
+    );
+    await waitFor(async () => {
+      const health = await request(t.app).get('/health');
+      return (health.body.executions as { inFlight: number }).inFlight === 0;
+    });
+    const again = await request(t.app).post('/api/execute').send(body);
+
+    expect(again.status).toBe(200);
+    expect(again.headers['x-cache']).toBe('HIT');
+    expect(t.fake.executeCalls()).toHaveLength(1);
+  });
+});
+
 describe('the execution quota when an execution never ran', () => {
   /** What GET /api/usage says is left of the caller's execution limit. */
   async function executionsLeft(gateway: Parameters<typeof request>[0]): Promise<number> {

@@ -1,11 +1,12 @@
 import { getEventListeners } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/errors.js';
 import {
   PistonCallAbortedError,
   PistonRuntimeUnknownError,
   createPistonClient,
   pistonApiRoot,
+  pistonRootUrl,
 } from '../../src/piston/piston-client.js';
 import { startFakePiston, type FakePiston } from '../support/fake-piston-server.js';
 import { freePort } from '../support/free-port.js';
@@ -21,6 +22,7 @@ afterAll(async () => {
   await fake.close();
 });
 afterEach(() => {
+  fake.behave('version', undefined);
   fake.behave('runtimes', undefined);
   fake.behave('execute', undefined);
 });
@@ -38,6 +40,19 @@ describe('pistonApiRoot', () => {
   });
 });
 
+describe('pistonRootUrl', () => {
+  it.each([
+    ['http://piston:2000', 'http://piston:2000/'],
+    ['http://piston:2000/api/v2', 'http://piston:2000/'],
+    ['http://piston:2000/api/v2/', 'http://piston:2000/'],
+    ['https://proxy.example.com/piston', 'https://proxy.example.com/piston/'],
+    ['https://proxy.example.com/piston/api/v2', 'https://proxy.example.com/piston/'],
+    ['https://emkc.org/api/v2/piston', 'https://emkc.org/'],
+  ])("when PISTON_URL is %s, then Piston's root is %s", (input, expected) => {
+    expect(pistonRootUrl(input)).toBe(expected);
+  });
+});
+
 describe('createPistonClient', () => {
   const client = () => createPistonClient({ baseUrl: fake.url, timeoutMs: 500 });
 
@@ -46,6 +61,22 @@ describe('createPistonClient', () => {
 
     expect(runtimes.map((rt) => rt.language)).toContain('python');
     expect(runtimes.find((rt) => rt.language === 'java')?.aliases).toEqual([]);
+  });
+
+  it("when Piston's root says its version, then version() returns it", async () => {
+    expect(await client().version()).toBe('3.1.1');
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'GET', path: '/' });
+  });
+
+  it.each([
+    ['not the expected sentence', { message: 'Hello' }],
+    ['no version number', { message: 'Piston vlatest' }],
+    ['a long run of digits', { message: `Piston v${'1'.repeat(50_000)}.` }],
+    ['the wrong shape', ['Piston v3.1.1']],
+  ])("when Piston's root answers %s, then version() is undefined", async (_name, body) => {
+    fake.behave('version', { kind: 'status', status: 200, body, once: true });
+
+    expect(await client().version()).toBeUndefined();
   });
 
   it('when Piston executes, then the recorded answer is parsed', async () => {
@@ -172,6 +203,43 @@ describe('createPistonClient', () => {
     const small = createPistonClient({ baseUrl: fake.url, timeoutMs: 500, maxResponseBytes: 100 });
 
     await expect(small.listRuntimes()).rejects.toThrow('oversized');
+  });
+
+  it('when Piston answers with a redirect, then it is not followed and is upstream_error', async () => {
+    const elsewhere = await startFakePiston();
+    fake.behave('runtimes', { kind: 'redirect', location: `${elsewhere.url}/api/v2/runtimes` });
+
+    const error: unknown = await client()
+      .listRuntimes()
+      .catch((e: unknown) => e);
+    await elsewhere.close();
+
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).cause).toMatchObject({ status: 307 });
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('when the environment names an HTTP proxy, then calls still go straight to Piston', async () => {
+    const proxy = `http://127.0.0.1:${await freePort()}`;
+    vi.stubEnv('HTTP_PROXY', proxy);
+    vi.stubEnv('http_proxy', proxy);
+    try {
+      const runtimes = await client().listRuntimes();
+
+      expect(runtimes.length).toBeGreaterThan(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('when a request is over maxRequestBytes, then it is payload_too_large and nothing is sent', async () => {
+    const small = createPistonClient({ baseUrl: fake.url, timeoutMs: 500, maxRequestBytes: 100 });
+    const calls = fake.executeCalls().length;
+
+    const error: unknown = await small.execute(HELLO, { timeoutMs: 1000 }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'payload_too_large' });
+    expect(fake.executeCalls().length).toBe(calls);
   });
 
   it('when calls follow one another, then they reuse one keep-alive connection', async () => {

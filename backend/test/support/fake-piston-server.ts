@@ -13,6 +13,7 @@ export type FakeBehaviour = (
   | { kind: 'garbage' }
   | { kind: 'hang' }
   | { kind: 'reset' }
+  | { kind: 'redirect'; location: string }
 ) & { once?: boolean };
 
 interface RuntimeEntry {
@@ -29,7 +30,7 @@ interface PackageEntry {
 }
 
 /** The routes whose behaviour a test can override. */
-export type FakeRoute = 'runtimes' | 'execute' | 'packages' | 'install';
+export type FakeRoute = 'version' | 'runtimes' | 'execute' | 'packages' | 'install';
 
 export interface RecordedRequest {
   method: string;
@@ -52,6 +53,10 @@ export interface FakePistonOptions {
   maxConcurrentJobs?: number;
   /** What programs with no recorded answer print (default `ok\n`), by their source. */
   stdoutByProgram?: Record<string, string>;
+  /** Piston's body-parser limit (its default, 100 KB, unless given). */
+  maxBodyBytes?: number;
+  /** The version `GET /` reports (default: Piston v3.1.1's recorded answer). */
+  version?: string;
 }
 
 /** A real HTTP server on 127.0.0.1:0 that replays recorded Piston answers and can misbehave. */
@@ -66,8 +71,14 @@ export interface FakePiston {
   executeCalls(): RecordedRequest[];
   /** The body of the last execute call (throws when there was none). */
   lastExecuteBody(): Record<string, unknown>;
+  /** Executions running now (a job whose caller hung up runs to its end, as in Piston). */
+  jobsRunning(): number;
+  /** The most executions that ran at once. */
+  peakJobs(): number;
   /** How many TCP connections the fake has accepted so far. */
   connectionsAccepted(): number;
+  /** Closes every open connection (a client's pooled ones too); the fake keeps listening. */
+  dropConnections(): void;
   runtimeCalls(): RecordedRequest[];
   close(): Promise<void>;
 }
@@ -83,6 +94,11 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       answers.set(key, JSON.stringify(fixture.response.body));
   }
   const packages = structuredClone(loadFixture('packages').response.body) as PackageEntry[];
+  // Piston answers its root with its package.json version (api/src/index.js).
+  const version =
+    options.version === undefined
+      ? loadFixture('piston-version').response.body
+      : { message: `Piston v${options.version}` };
   const behaviours = new Map<FakeRoute, FakeBehaviour>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -92,7 +108,14 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      // Piston 3.1.1 reads bodies with body-parser's default limit, and its error middleware
+      // turns the PayloadTooLargeError into a 400 with the stack.
+      if (raw.length > (options.maxBodyBytes ?? 100 * 1024)) {
+        sendJson(res, 400, { stack: 'PayloadTooLargeError: request entity too large' });
+        return;
+      }
+      const text = raw.toString('utf8');
       let body: unknown = null;
       try {
         body = text ? JSON.parse(text) : null;
@@ -102,9 +125,11 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       const path = req.url ?? '/';
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
       const answer = () => route(req.method ?? 'GET', path, body, res);
-      if (options.maxConcurrentJobs && path === '/api/v2/execute') runAsJob(answer);
-      else if (options.delayMs) setTimeout(answer, options.delayMs);
-      else answer();
+      if (path !== '/api/v2/execute') {
+        if (options.delayMs) setTimeout(answer, options.delayMs);
+        else answer();
+      } else if (options.maxConcurrentJobs) runAsJob(answer);
+      else runJob(answer);
     });
   });
   server.on('connection', (socket) => {
@@ -113,16 +138,30 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     socket.on('close', () => sockets.delete(socket));
   });
 
+  // Like Piston, a job runs to its end whether or not the caller is still connected.
+  let jobsRunning = 0;
+  let peakJobs = 0;
+  function runJob(answer: () => void, done?: () => void): void {
+    jobsRunning += 1;
+    peakJobs = Math.max(peakJobs, jobsRunning);
+    const finish = () => {
+      jobsRunning -= 1;
+      answer();
+      done?.();
+    };
+    if (options.delayMs) setTimeout(finish, options.delayMs);
+    else finish();
+  }
+
   let runningJobs = 0;
   const waitingJobs: (() => void)[] = [];
   function runAsJob(answer: () => void): void {
     const start = () => {
       runningJobs += 1;
-      setTimeout(() => {
-        answer();
+      runJob(answer, () => {
         runningJobs -= 1;
         waitingJobs.shift()?.();
-      }, options.delayMs ?? 0);
+      });
     };
     if (runningJobs < (options.maxConcurrentJobs ?? Infinity)) start();
     else waitingJobs.push(start);
@@ -137,6 +176,8 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       return misbehave(behaviour, res);
     }
     switch (name) {
+      case 'version':
+        return sendJson(res, 200, version);
       case 'runtimes':
         return sendJson(res, 200, runtimes);
       case 'packages':
@@ -234,7 +275,12 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       if (!last) throw new Error('the fake Piston received no execute call');
       return last.body as Record<string, unknown>;
     },
+    jobsRunning: () => jobsRunning,
+    peakJobs: () => peakJobs,
     connectionsAccepted: () => accepted,
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
+    },
     runtimeCalls: () => requests.filter((r) => r.path === '/api/v2/runtimes'),
     close: () =>
       new Promise<void>((resolve) => {
@@ -245,6 +291,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
 }
 
 const ROUTES: Record<string, FakeRoute | undefined> = {
+  'GET /': 'version',
   'GET /api/v2/runtimes': 'runtimes',
   'POST /api/v2/execute': 'execute',
   'GET /api/v2/packages': 'packages',
@@ -270,6 +317,10 @@ function misbehave(behaviour: FakeBehaviour, res: ServerResponse): void {
       return;
     case 'reset':
       res.socket?.destroy();
+      return;
+    case 'redirect':
+      res.writeHead(307, { location: behaviour.location, 'content-length': 0 });
+      res.end();
       return;
   }
 }

@@ -151,3 +151,44 @@ describe('createRuntimeCache', () => {
     expect(cache.snapshot()).toMatchObject({ runtimes: [PYTHON], generation: 1, lastCallOk: true });
   });
 });
+
+describe("createRuntimeCache and Piston's version", () => {
+  /** A client whose version answers are scripted: a string, undefined (none said) or an error. */
+  function versioned(answers: (string | undefined | Error)[]) {
+    const warnings: unknown[] = [];
+    const cache = createRuntimeCache({
+      client: {
+        listRuntimes: () => Promise.resolve([PYTHON]),
+        version: () => {
+          const next = answers.shift();
+          return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+        },
+      },
+      ttlMs: 1000,
+      logger: { warn: (obj: unknown) => warnings.push(obj), info: () => undefined },
+    });
+    return { cache, warnings };
+  }
+
+  it('when Piston stops answering its root, then the last version known stays, without a warning', async () => {
+    const { cache, warnings } = versioned(['3.1.1', down()]);
+
+    await cache.refresh();
+    await cache.refresh();
+
+    expect(cache.snapshot().version).toBe('3.1.1');
+    expect(warnings).toEqual([]);
+  });
+
+  it('when the version changes to another major and back, then each version outside 3 is warned about once', async () => {
+    const { cache, warnings } = versioned(['3.1.1', '4.0.0', '4.0.0', undefined, '3.2.0']);
+
+    for (let i = 0; i < 5; i += 1) await cache.refresh();
+
+    expect(cache.snapshot().version).toBe('3.2.0');
+    expect(warnings).toEqual([
+      expect.objectContaining({ pistonVersion: '4.0.0' }),
+      expect.objectContaining({ pistonVersion: null }),
+    ]);
+  });
+});
