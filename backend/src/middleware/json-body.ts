@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type RequestHandler, type Response } from 'express';
 import { decodeJsonBody, declaredCharset } from './json-text.js';
+import { closeAfterAnswer } from './lingering-close.js';
 import { isJsonRequest } from './require-json.js';
 
 const JSON_TEXT = 'jsonText';
@@ -50,7 +51,7 @@ export function jsonBody(options: { limit: number }): RequestHandler {
     if (Number(req.headers['content-length']) > limit) {
       // Reading off a body the client promised to be too large could take a minute; close the
       // connection after the 413 instead.
-      res.shouldKeepAlive = false;
+      closeAfterAnswer(res);
       next(bodyError('entity.too.large', 413, limit));
       return;
     }
@@ -133,7 +134,7 @@ function failAfterDraining(
     drained += chunk.length;
     if (drained <= limit) return;
     settle();
-    res.shouldKeepAlive = false;
+    closeAfterAnswer(res);
     next(error);
   };
   const onEnd = () => {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -161,6 +163,36 @@ describe('a declared Content-Length over BODY_LIMIT', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ code: 'payload_too_large' });
     },
   );
+
+  it('when the client goes on sending the body it declared, then the server reads it off instead of resetting', async () => {
+    const t = await app({ BODY_LIMIT: '2048' });
+    const running = await serve(t);
+    // Half-open, as a proxy's upstream connection: it goes on sending after the server's FIN.
+    const socket = connect({ port: running.port, host: '127.0.0.1', allowHalfOpen: true });
+    const errors: string[] = [];
+    let received = '';
+    socket.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const ended = once(socket, 'end');
+    socket.write(
+      'POST /api/execute HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 4194304\r\n\r\n',
+    );
+    await ended;
+
+    // A server that closed outright resets the connection here, and a proxy can lose the
+    // answer to that reset.
+    for (let i = 0; i < 8; i++) {
+      socket.write(Buffer.alloc(256 * 1024, 0x20));
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    socket.end();
+    await once(socket, 'close');
+
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    expect(errors).toEqual([]);
+  });
 
   it('when a chunked body runs far past BODY_LIMIT, then the 413 comes without reading it all and the connection closes', async () => {
     const t = await app({ BODY_LIMIT: '2048' });
