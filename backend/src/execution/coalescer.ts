@@ -5,10 +5,14 @@ import { ClientGoneError } from '../errors.js';
  * shared work's signal aborts only when every caller waiting on it has gone away.
  */
 export interface Coalescer<T> {
-  /** Runs `work` for the first caller of a key; later callers join it (`shared: true`). */
+  /**
+   * Runs `work` for the first caller of a key; later callers join it (`shared: true`). The work
+   * calls `started` once it can no longer be cancelled (sent to Piston): from then on it stays
+   * joinable even when every caller has left, since it runs to its end anyway.
+   */
   run(
     key: string,
-    work: (signal: AbortSignal) => Promise<T>,
+    work: (signal: AbortSignal, started: () => void) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<{ value: T; shared: boolean }>;
 }
@@ -17,6 +21,8 @@ interface Flight<T> {
   promise: Promise<T>;
   waiters: number;
   controller: AbortController;
+  /** Set by the work once it can no longer be cancelled. */
+  status: { started: boolean };
 }
 
 /** Creates an empty coalescer. */
@@ -31,12 +37,16 @@ export function createCoalescer<T>(): Coalescer<T> {
       const shared = flight !== undefined;
       if (!flight) {
         const controller = new AbortController();
+        const status = { started: false };
         const created: Flight<T> = {
-          promise: work(controller.signal).finally(() => {
+          promise: work(controller.signal, () => {
+            status.started = true;
+          }).finally(() => {
             if (flights.get(key) === created) flights.delete(key);
           }),
           waiters: 0,
           controller,
+          status,
         };
         flight = created;
         flights.set(key, flight);
@@ -47,8 +57,9 @@ export function createCoalescer<T>(): Coalescer<T> {
         current.waiters -= 1;
         if (current.waiters > 0) return;
         current.controller.abort();
-        // A caller arriving now must start afresh, not join work that is being cancelled.
-        if (flights.get(key) === current) flights.delete(key);
+        // A caller arriving now must start afresh, not join work that is being cancelled; work
+        // already started is not cancelled, and identical requests go on joining it.
+        if (!current.status.started && flights.get(key) === current) flights.delete(key);
       };
       signal?.addEventListener('abort', leave, { once: true });
       try {

@@ -98,11 +98,15 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     request: PistonExecuteRequest,
     runtime: PistonRuntime,
     signal?: AbortSignal,
+    started?: () => void,
   ): Promise<ExecuteResponse> {
     // Piston may spend the whole compile and run budgets; allow that plus a transport margin.
     const timeoutMs = request.compile_timeout + request.run_timeout + limits.PISTON_TIMEOUT_MS;
     try {
-      const answer = await limiter.run(() => client.execute(request, { timeoutMs }), signal);
+      const answer = await limiter.run(() => {
+        started?.();
+        return client.execute(request, { timeoutMs });
+      }, signal);
       return mapPistonResult(answer);
     } catch (error) {
       if (error instanceof PistonRuntimeUnknownError) {
@@ -153,8 +157,8 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       }
       const { value, shared } = await coalescer.run(
         key,
-        async (sharedSignal) => {
-          const result = await runOnPiston(request, runtime, sharedSignal);
+        async (sharedSignal, started) => {
+          const result = await runOnPiston(request, runtime, sharedSignal, started);
           if (resultCache && isCacheable(result)) await resultCache.set(key, result);
           return result;
         },

@@ -179,4 +179,25 @@ describe('createCoalescer', () => {
     expect(signals[0]?.aborted).toBe(true);
     expect(signals[1]?.aborted).toBe(false);
   });
+
+  it('when every caller left work already started (sent to Piston), then a new caller joins it instead of starting it twice', async () => {
+    const coalescer = createCoalescer<string>();
+    let runs = 0;
+    let finish!: (v: string) => void;
+    const work = (_signal: AbortSignal, started: () => void) => {
+      runs += 1;
+      started();
+      return new Promise<string>((resolve) => (finish = resolve));
+    };
+    const leaving = new AbortController();
+    const abandoned = coalescer.run('k', work, leaving.signal);
+    leaving.abort();
+    await expect(abandoned).rejects.toBeInstanceOf(ClientGoneError);
+
+    const next = coalescer.run('k', work);
+    finish('once');
+
+    expect(await next).toEqual({ value: 'once', shared: true });
+    expect(runs).toBe(1);
+  });
 });
