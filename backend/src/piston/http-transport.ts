@@ -58,34 +58,9 @@ export class TransportError extends Error {
  * environment is used: the gateway talks to the Piston it was configured with, and nothing else.
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  const agentOptions = {
-    keepAlive: true,
-    // Applies to idle pooled sockets (an active request sets its own timeout).
-    timeout: options.idleSocketTimeoutMs ?? 4_000,
-    // The most recently used socket is the least likely to have been closed by Piston meanwhile.
-    scheduling: 'lifo' as const,
-  };
-  const httpAgent = new http.Agent(agentOptions);
-  const httpsAgent = new https.Agent(agentOptions);
-  const root = new URL(options.apiRoot);
-  const client = axios.create({
-    baseURL: `${root.origin}${root.pathname.replace(/\/+$/, '')}`,
-    httpAgent,
-    httpsAgent,
-    headers: options.headers,
-    maxRedirects: 0,
-    proxy: false,
-    // Every status is an answer; the Piston client decides what each one means.
-    validateStatus: () => true,
-    responseType: 'text',
-    responseEncoding: 'utf8',
-    // The Piston client parses with zod; axios must not try JSON.parse on its own.
-    transformResponse: [(data: unknown) => data],
-    maxContentLength: options.maxResponseBytes,
-    maxBodyLength: options.maxRequestBytes ?? -1,
-    // Timeouts as ETIMEDOUT rather than ECONNABORTED, which a reset also uses.
-    transitional: { clarifyTimeoutError: true },
-  });
+  const { client, agents } = createPistonAxios(options);
+  // After close(), a reset is the pool being torn down, not Piston closing an idle socket.
+  let closed = false;
 
   async function once(
     method: 'GET' | 'POST',
@@ -124,17 +99,50 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         // the request never reached Piston: it is sent once more, on a new connection.
         // https://nodejs.org/api/http.html#requestreusedsocket
         const { code, reusedSocket } = error as TransportError;
-        if (reusedSocket && code === 'ECONNRESET' && !config.signal?.aborted) {
+        if (reusedSocket && code === 'ECONNRESET' && !config.signal?.aborted && !closed) {
           return once(method, path, config);
         }
         throw error;
       }
     },
     close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      closed = true;
+      for (const agent of agents) agent.destroy();
     },
   };
+}
+
+/** The axios instance for Piston over keep-alive agents, with every setting the transport needs. */
+function createPistonAxios(options: HttpTransportOptions) {
+  const agentOptions = {
+    keepAlive: true,
+    // Applies to idle pooled sockets (an active request sets its own timeout).
+    timeout: options.idleSocketTimeoutMs ?? 4_000,
+    // The most recently used socket is the least likely to have been closed by Piston meanwhile.
+    scheduling: 'lifo' as const,
+  };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+  const root = new URL(options.apiRoot);
+  const client = axios.create({
+    baseURL: `${root.origin}${root.pathname.replace(/\/+$/, '')}`,
+    httpAgent,
+    httpsAgent,
+    headers: options.headers,
+    maxRedirects: 0,
+    proxy: false,
+    // Every status is an answer; the Piston client decides what each one means.
+    validateStatus: () => true,
+    responseType: 'text',
+    responseEncoding: 'utf8',
+    // The Piston client parses with zod; axios must not try JSON.parse on its own.
+    transformResponse: [(data: unknown) => data],
+    maxContentLength: options.maxResponseBytes,
+    maxBodyLength: options.maxRequestBytes ?? -1,
+    // Timeouts as ETIMEDOUT rather than ECONNABORTED, which a reset also uses.
+    transitional: { clarifyTimeoutError: true },
+  });
+  return { client, agents: [httpAgent, httpsAgent] };
 }
 
 /** Translates axios's error into the codes the Piston client maps (Node's, plus ours). */

@@ -10,8 +10,15 @@ const { app, serve } = useTestServers();
 let counter = 0;
 const program = () => ({ language: 'python', code: `print(${++counter})` });
 
-/** Sends an execution over a raw connection and closes it after `afterMs`, before any answer. */
-async function abandonExecution(port: number, body: object, afterMs: number): Promise<void> {
+/**
+ * Sends an execution over a raw connection and closes it before any answer: after `after` ms, or
+ * once `after()` holds (polled; a fixed sleep can be too short on a loaded machine).
+ */
+async function abandonExecution(
+  port: number,
+  body: object,
+  after: number | (() => Promise<boolean>),
+): Promise<void> {
   const abandoned = httpRequest({
     port,
     host: '127.0.0.1',
@@ -21,7 +28,8 @@ async function abandonExecution(port: number, body: object, afterMs: number): Pr
   });
   abandoned.on('error', () => undefined);
   abandoned.end(JSON.stringify(body));
-  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  if (typeof after === 'number') await new Promise((resolve) => setTimeout(resolve, after));
+  else await waitFor(after, { intervalMs: 10, message: 'the abandoned request did not arrive' });
   abandoned.destroy();
 }
 
@@ -150,14 +158,28 @@ describe('POST /api/execute under overload', () => {
 describe('POST /api/execute when clients hang up mid-run', () => {
   it('when clients hang up while their jobs run, then their slots stay taken until Piston answers', async () => {
     const t = await app(
-      { MAX_CONCURRENT_EXECUTIONS: '2', MAX_QUEUE_SIZE: '10', QUEUE_TIMEOUT_MS: '10000' },
-      { delayMs: 1500 },
+      {
+        MAX_CONCURRENT_EXECUTIONS: '2',
+        MAX_QUEUE_SIZE: '10',
+        QUEUE_TIMEOUT_MS: '10000',
+        PISTON_TIMEOUT_MS: '5000',
+      },
+      { delayMs: 3000 },
     );
     await t.runtimes.refresh();
     const { port } = await serve(t);
+    const executions = async () => {
+      const health = await request(t.app).get('/health');
+      const { inFlight, queued } = health.body.executions as { inFlight: number; queued: number };
+      return inFlight + queued;
+    };
 
-    // One after another, each client hanging up once its request had time to reach Piston.
-    for (let i = 0; i < 6; i += 1) await abandonExecution(port, program(), 100);
+    // One after another, each client hanging up once the gateway holds its request (running
+    // on Piston or queued for a slot).
+    for (let i = 0; i < 6; i += 1) {
+      const before = await executions();
+      await abandonExecution(port, program(), async () => (await executions()) > before);
+    }
     await waitFor(async () => {
       const health = await request(t.app).get('/health');
       const { inFlight, queued } = health.body.executions as { inFlight: number; queued: number };
@@ -174,7 +196,7 @@ describe('POST /api/execute when clients hang up mid-run', () => {
     const { port } = await serve(t);
     const body = program();
 
-    await abandonExecution(port, body, 100);
+    await abandonExecution(port, body, () => Promise.resolve(t.fake.jobsRunning() === 1));
     await waitFor(() =>
       Promise.resolve(t.fake.executeCalls().length === 1 && t.fake.jobsRunning() === 0),
     );

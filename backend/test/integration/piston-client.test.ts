@@ -147,6 +147,20 @@ describe('createPistonClient', () => {
     c.close();
   });
 
+  it('when the client is closed (shutdown) during a call, then the call is not sent again', async () => {
+    const c = client();
+    await c.listRuntimes();
+    fake.behave('execute', { kind: 'hang' });
+    const calls = fake.executeCalls().length;
+
+    const pending = c.execute(HELLO, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.executeCalls().length - calls).toBe(1));
+    c.close();
+
+    expect(await pending).toBeInstanceOf(Error);
+    expect(fake.executeCalls().length - calls).toBe(1);
+  });
+
   it('when Piston hangs, then it is upstream_timeout after the given time', async () => {
     fake.behave('execute', { kind: 'hang' });
     const started = Date.now();
