@@ -8,6 +8,9 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 const EARLY_REFRESH_INTERVAL_MS = 30_000;
 
 /** The Piston major version the gateway is built and tested against. */
+/** How long a list refresh waits for Piston's version beside the list. */
+const VERSION_TIMEOUT_MS = 1000;
+
 export const SUPPORTED_PISTON_MAJOR = 3;
 
 export interface RuntimeCacheOptions {
@@ -71,7 +74,9 @@ export function createRuntimeCache(options: RuntimeCacheOptions): RuntimeCache {
     if (!options.client.version) return;
     let said: string | undefined;
     try {
-      said = await options.client.version();
+      // Bounded on its own: a root that hangs (a proxy that passes only /api/v2 on) must not hold
+      // the list refresh, and the readiness probe with it.
+      said = await options.client.version(AbortSignal.timeout(VERSION_TIMEOUT_MS));
     } catch {
       return; // Not answering at all: the list call reports that.
     }

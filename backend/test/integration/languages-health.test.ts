@@ -289,6 +289,21 @@ describe("Piston's version in /health and /health/ready", () => {
     expect(versionWarnings(logs)).toHaveLength(1);
   });
 
+  it('when the root of Piston hangs (a proxy that passes only /api/v2 on), then readiness does not wait for it', async () => {
+    // Longer than the test's own timeout: a probe that waited for the root would fail the test.
+    const { app: gateway, fake } = await app(
+      { PISTON_TIMEOUT_MS: '60000' },
+      {},
+      { health: { readyMaxAgeMs: 0 } },
+    );
+    fake.behave('version', { kind: 'hang' });
+
+    const ready = await request(gateway).get('/health/ready');
+
+    expect(ready.status).toBe(200);
+    expect(ready.body.piston.version).toBeNull();
+  });
+
   it.each([
     [
       'answers its root with 404 (an older Piston)',
