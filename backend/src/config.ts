@@ -131,6 +131,10 @@ export const ConfigSchema = z
   .refine((config) => config.RUN_TIMEOUT_MS <= config.MAX_RUN_TIMEOUT_MS, {
     error: 'RUN_TIMEOUT_MS must not exceed MAX_RUN_TIMEOUT_MS',
     path: ['RUN_TIMEOUT_MS'],
+  })
+  .refine((config) => config.PORT === 0 || config.METRICS_PORT !== config.PORT, {
+    error: 'must differ from PORT (the metrics listener is a server of its own), or be off',
+    path: ['METRICS_PORT'],
   });
 
 /** The validated, typed configuration passed down from main.ts. */

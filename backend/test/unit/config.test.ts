@@ -126,6 +126,13 @@ describe('loadConfig', () => {
   );
 });
 
+describe('METRICS_PORT', () => {
+  it('when it equals PORT, then it is rejected saying why', () => {
+    expect(() => loadConfig({ PORT: '9464' })).toThrow('METRICS_PORT: must differ from PORT');
+    expect(loadConfig({ PORT: '9464', METRICS_PORT: 'off' }).METRICS_PORT).toBe('off');
+  });
+});
+
 describe('configWarnings', () => {
   const PISTON_URL = 'http://piston:2000';
 
