@@ -123,8 +123,29 @@ export async function startServer(
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = requestTimeoutMs(config);
   const connections = capConnections(server, { max: config.MAX_CONNECTIONS, logger });
+  await listen(server, config);
+  const { port, address: host } = server.address() as AddressInfo;
 
-  await new Promise<void>((resolve, reject) => {
+  let closing: Promise<void> | undefined;
+  function shutdown(): Promise<void> {
+    if (closing) return closing;
+    logger.info('shutting down: no new connections, waiting for in-flight requests');
+    // Answers sent from now on close their connection instead of inviting another request.
+    draining = true;
+    for (const socket of connections.sockets) {
+      const res = responses.get(socket);
+      if (res && !res.headersSent) res.shouldKeepAlive = false;
+    }
+    closing = closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+    return closing;
+  }
+
+  return { server, port, host, connections, shutdown };
+}
+
+/** Listens on HOST:PORT; rejects with a ListenError in the operator's terms. */
+function listen(server: Server, config: Pick<Config, 'PORT' | 'HOST'>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const fail = (error: NodeJS.ErrnoException) => {
       reject(new ListenError(config.PORT, config.HOST, error));
     };
@@ -134,36 +155,31 @@ export async function startServer(
       resolve();
     });
   });
-  const { port, address: host } = server.address() as AddressInfo;
+}
 
-  let closing: Promise<void> | undefined;
-  function shutdown(): Promise<void> {
-    closing ??= new Promise<void>((resolve) => {
-      logger.info('shutting down: no new connections, waiting for in-flight requests');
-      // Answers sent from now on close their connection instead of inviting another request.
-      draining = true;
-      for (const socket of connections.sockets) {
-        const res = responses.get(socket);
-        if (res && !res.headersSent) res.shouldKeepAlive = false;
-      }
-      const force = setTimeout(() => {
-        logger.warn('shutdown timeout reached; closing remaining connections');
-        server.closeAllConnections();
-      }, config.SHUTDOWN_TIMEOUT_MS);
-      force.unref();
-      // Keep-alive sockets become idle as their last response ends; close them as they do, or
-      // close() would wait for keepAliveTimeout.
-      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-      sweep.unref();
-      server.close(() => {
-        clearTimeout(force);
-        clearInterval(sweep);
-        resolve();
-      });
-      server.closeIdleConnections();
+/**
+ * Stops accepting, closes connections as they go idle, and closes the rest after `timeoutMs`.
+ */
+function closeGracefully(
+  server: Server,
+  timeoutMs: number,
+  logger: Pick<Logger, 'warn'>,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      logger.warn('shutdown timeout reached; closing remaining connections');
+      server.closeAllConnections();
+    }, timeoutMs);
+    force.unref();
+    // Keep-alive sockets become idle as their last response ends; close them as they do, or
+    // close() would wait for keepAliveTimeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    sweep.unref();
+    server.close(() => {
+      clearTimeout(force);
+      clearInterval(sweep);
+      resolve();
     });
-    return closing;
-  }
-
-  return { server, port, host, connections, shutdown };
+    server.closeIdleConnections();
+  });
 }
