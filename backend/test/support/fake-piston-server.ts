@@ -1,20 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import semver from 'semver';
+import { misbehave, sendJson, sendRaw, type FakeBehaviour } from './fake-piston-responses.js';
 import { executionFixtures, loadFixture } from './fixtures.js';
 import { listenOnStablePort } from './stable-port.js';
-
-/**
- * How the fake answers a route instead of behaving like Piston (`reset` destroys the connection
- * without answering). With `once`, only the next request misbehaves; then the route is normal.
- */
-export type FakeBehaviour = (
-  | { kind: 'status'; status: number; body: unknown }
-  | { kind: 'garbage' }
-  | { kind: 'hang' }
-  | { kind: 'reset' }
-  | { kind: 'redirect'; location: string }
-) & { once?: boolean };
 
 interface RuntimeEntry {
   language: string;
@@ -303,36 +292,4 @@ interface ExecuteBody {
   version: string;
   files: { content: string }[];
   run_timeout: number;
-}
-
-function misbehave(behaviour: FakeBehaviour, res: ServerResponse): void {
-  switch (behaviour.kind) {
-    case 'status':
-      return sendJson(res, behaviour.status, behaviour.body);
-    case 'garbage':
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<html>not piston</html>');
-      return;
-    case 'hang':
-      return;
-    case 'reset':
-      res.socket?.destroy();
-      return;
-    case 'redirect':
-      res.writeHead(307, { location: behaviour.location, 'content-length': 0 });
-      res.end();
-      return;
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  sendRaw(res, status, JSON.stringify(body));
-}
-
-function sendRaw(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
