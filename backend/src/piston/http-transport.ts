@@ -74,9 +74,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         url: path,
         // Piston sends nothing until the job is done, so this bounds the whole call.
         timeout: config.timeoutMs,
-        ...(config.body === undefined
-          ? {}
-          : { data: config.body, headers: { 'content-type': 'application/json' } }),
+        ...(config.body === undefined ? {} : { data: config.body }),
         ...(config.signal ? { signal: config.signal } : {}),
       });
       const request = response.request as { reusedSocket?: unknown } | undefined;
@@ -145,6 +143,8 @@ function createPistonAxios(options: HttpTransportOptions) {
     // Timeouts as ETIMEDOUT rather than ECONNABORTED, which a reset also uses.
     transitional: { clarifyTimeoutError: true },
   });
+  // Every body sent is JSON (POST /execute); set once here rather than merged into each call.
+  client.defaults.headers.post['content-type'] = 'application/json';
   return { client, agents: [httpAgent, httpsAgent] };
 }
 

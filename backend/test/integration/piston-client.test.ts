@@ -84,6 +84,8 @@ describe('createPistonClient', () => {
 
     expect(result.run.stdout).toBe('Hello, World!\n');
     expect(fake.executeCalls().at(-1)?.body).toEqual(HELLO);
+    // Piston's body-parser reads JSON only when told so (fixture non-json-content-type).
+    expect(fake.executeCalls().at(-1)?.headers['content-type']).toBe('application/json');
   });
 
   it('when extra headers are configured, then every call sends them', async () => {
