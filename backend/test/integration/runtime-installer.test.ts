@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InstallerError, installRuntimes } from '../../src/piston/runtime-installer.js';
 import type { RuntimeManifest } from '../../src/piston/runtime-manifest.js';
 import { startFakePiston, type FakePiston } from '../support/fake-piston-server.js';
 import { freePort } from '../support/free-port.js';
+import { runCli } from '../support/run-cli.js';
 
 let fake: FakePiston | undefined;
 afterEach(async () => {
@@ -158,22 +156,9 @@ describe('installRuntimes', () => {
 });
 
 describe('npm run piston:install', () => {
-  const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const CLI = fileURLToPath(new URL('../../src/cli/install-runtimes.ts', import.meta.url));
-
   /** Runs the CLI with the given environment (PISTON_URL removed unless given), in `cwd`. */
   async function cli(args: string[], env: Record<string, string>, cwd = process.cwd()) {
-    const inherited = { ...process.env };
-    delete inherited.PISTON_URL;
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      env: { ...inherited, ...env },
-      cwd,
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { code, out };
+    return runCli('install-runtimes', args, { env, cwd });
   }
 
   it('when every package installs, then it exits 0 with a summary', async () => {

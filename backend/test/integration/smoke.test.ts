@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatReport, runSmoke, type CheckResult } from '../../src/smoke/run-smoke.js';
 import { README_EXAMPLES } from '../../src/smoke/smoke-checks.js';
 import { useTestServers, type TestApp } from '../support/build-test-app.js';
+import { runCli } from '../support/run-cli.js';
 import { startFakePiston, type FakePistonOptions } from '../support/fake-piston-server.js';
 
 /** The README's program sent as base64 decodes to this; the fake has no recorded answer for it. */
@@ -137,23 +135,9 @@ describe('runSmoke', () => {
 
 // Each starts a process that compiles TypeScript on the fly: seconds on a loaded machine.
 describe('npm run smoke', { timeout: 60_000 }, () => {
-  const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const CLI = fileURLToPath(new URL('../../src/cli/smoke.ts', import.meta.url));
-
   /** Runs the CLI in an empty directory (no .env) with PISTON_URL only when given. */
   async function cli(args: string[], env: Record<string, string> = {}) {
-    const inherited = { ...process.env };
-    delete inherited.PISTON_URL;
-    const cwd = await mkdtemp(join(tmpdir(), 'smoke-'));
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      env: { ...inherited, ...env },
-      cwd,
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { code, out };
+    return runCli('smoke', args, { env, cwd: await mkdtemp(join(tmpdir(), 'smoke-')) });
   }
 
   it('when given a working gateway, then it prints the table and exits 0', async () => {
