@@ -16,9 +16,9 @@ import { mapPistonResult } from '../../src/execution/map-result.js';
 import { clientAddress } from '../../src/middleware/client-key.js';
 import { SAFE_REQUEST_ID } from '../../src/middleware/request-id.js';
 import { parseBody } from '../../src/middleware/validate.js';
-import type { PistonStage } from '../../src/piston/piston-schemas.js';
 import { ExecuteRequestSchema } from '../../src/schemas/execute-request.js';
 import { useTestApps } from '../support/build-test-app.js';
+import { pistonStage } from '../support/piston-requests.js';
 
 /** Characters per direct input: 128 K, more than the default MAX_CODE_BYTES. */
 const INPUT_CHARS = 128 * 1024;
@@ -102,15 +102,6 @@ function fastestMs(work: () => unknown, bound: number): number {
   return fastest;
 }
 
-const stage = (overrides: Partial<PistonStage>): PistonStage => ({
-  stdout: '',
-  stderr: '',
-  code: 0,
-  signal: null,
-  status: null,
-  ...overrides,
-});
-
 /** Every place a client's data meets a regular expression or a scanner, called directly. */
 const TARGETS: [name: string, apply: (input: string) => unknown][] = [
   ['file-names: javaPublicClass (Java entry file name)', (s) => javaPublicClass(s)],
@@ -152,7 +143,8 @@ const TARGETS: [name: string, apply: (input: string) => unknown][] = [
   ['middleware/client-key: clientAddress', (s) => clientAddress(s)],
   [
     'execution/map-result: launcher lines after a signal',
-    (s) => mapPistonResult({ language: 'c', version: '1', run: stage({ stderr: s, code: 139 }) }),
+    (s) =>
+      mapPistonResult({ language: 'c', version: '1', run: pistonStage({ stderr: s, code: 139 }) }),
   ],
   [
     'execution/map-result: keeper line at an output limit',
@@ -160,12 +152,13 @@ const TARGETS: [name: string, apply: (input: string) => unknown][] = [
       mapPistonResult({
         language: 'c',
         version: '1',
-        run: stage({ stderr: `${s}\n${s}`, code: null, status: 'OL', signal: 'SIGKILL' }),
+        run: pistonStage({ stderr: `${s}\n${s}`, code: null, status: 'OL', signal: 'SIGKILL' }),
       }),
   ],
   [
     'execution/map-result: Java compile failure',
-    (s) => mapPistonResult({ language: 'java', version: '1', run: stage({ stderr: s, code: 1 }) }),
+    (s) =>
+      mapPistonResult({ language: 'java', version: '1', run: pistonStage({ stderr: s, code: 1 }) }),
   ],
 ];
 

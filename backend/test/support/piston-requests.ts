@@ -1,4 +1,4 @@
-import type { PistonExecuteRequest } from '../../src/piston/piston-schemas.js';
+import type { PistonExecuteRequest, PistonStage } from '../../src/piston/piston-schemas.js';
 
 /** A complete Piston execute request for the recorded Python hello world, with Piston's limits. */
 export const PYTHON_HELLO_REQUEST: PistonExecuteRequest = {
@@ -14,3 +14,8 @@ export const PYTHON_HELLO_REQUEST: PistonExecuteRequest = {
   compile_memory_limit: -1,
   run_memory_limit: -1,
 };
+
+/** A Piston stage that exited 0 with no output and no status, changed by `overrides`. */
+export function pistonStage(overrides: Partial<PistonStage> = {}): PistonStage {
+  return { stdout: '', stderr: '', code: 0, signal: null, status: null, ...overrides };
+}

@@ -3,6 +3,7 @@ import { classifyStage, mapPistonResult } from '../../src/execution/map-result.j
 import { PistonExecuteResponseSchema, type PistonStage } from '../../src/piston/piston-schemas.js';
 import { ExecuteResponseSchema } from '../../src/schemas/execute-response.js';
 import { executionFixtures, loadFixture } from '../support/fixtures.js';
+import { pistonStage } from '../support/piston-requests.js';
 
 function mapFixture(name: string) {
   return mapPistonResult(PistonExecuteResponseSchema.parse(loadFixture(name).response.body));
@@ -142,14 +143,6 @@ describe('mapPistonResult', () => {
 });
 
 describe('classifyStage', () => {
-  const stage = (overrides: Partial<PistonStage>): PistonStage => ({
-    stdout: '',
-    stderr: '',
-    code: 0,
-    signal: null,
-    ...overrides,
-  });
-
   it.each([
     [{ status: 'SG', signal: 'SIGKILL', code: null }, 'killed', 'Killed (Signal: SIGKILL)'],
     [
@@ -167,58 +160,50 @@ describe('classifyStage', () => {
       'Runtime Error (Signal: SIGABRT)',
     ],
   ] as const)('when a run stage is %j, then it is %s', (overrides, status, error) => {
-    expect(classifyStage(stage(overrides), 'run')).toMatchObject({ status, error });
+    expect(classifyStage(pistonStage(overrides), 'run')).toMatchObject({ status, error });
   });
 
   it('when compilation times out, then it is a timeout that says compilation', () => {
-    expect(classifyStage(stage({ status: 'TO', code: null }), 'compile')).toMatchObject({
+    expect(classifyStage(pistonStage({ status: 'TO', code: null }), 'compile')).toMatchObject({
       status: 'timeout',
       error: 'Compilation Time Limit Exceeded',
     });
   });
 
   it('when an older Piston omits status and resources, then a clean exit is ok', () => {
-    expect(classifyStage(stage({}), 'run')).toEqual({ status: 'ok', signal: null });
+    expect(classifyStage(pistonStage({}), 'run')).toEqual({ status: 'ok', signal: null });
   });
 });
 
 describe("Piston's own lines in stderr", () => {
   const LAUNCHER =
     '/piston/packages/gcc/10.2.0/run: line 6:     3 Segmentation fault      ./a.out "$@"';
-  const run = (overrides: Partial<PistonStage>): PistonStage => ({
-    stdout: '',
-    stderr: '',
-    code: 0,
-    signal: null,
-    status: null,
-    ...overrides,
-  });
   const stderrOf = (stage: PistonStage, language = 'c') =>
     mapPistonResult({ language, version: '1', run: stage }).stderr;
 
   it('when the program wrote to stderr before it crashed, then only the last line changes', () => {
-    expect(stderrOf(run({ code: 139, status: 'RE', stderr: `oops\n${LAUNCHER}\n` }))).toBe(
+    expect(stderrOf(pistonStage({ code: 139, status: 'RE', stderr: `oops\n${LAUNCHER}\n` }))).toBe(
       'oops\nSegmentation fault\n',
     );
   });
 
   it('when the program left its line unfinished, then its words stay and the report follows', () => {
-    expect(stderrOf(run({ code: 139, status: 'RE', stderr: `half a line${LAUNCHER}\n` }))).toBe(
-      'half a line\nSegmentation fault\n',
-    );
+    expect(
+      stderrOf(pistonStage({ code: 139, status: 'RE', stderr: `half a line${LAUNCHER}\n` })),
+    ).toBe('half a line\nSegmentation fault\n');
   });
 
   it('when bash says the core was dumped, then so does the rewritten line', () => {
     const report =
       '/piston/packages/gcc/10.2.0/run: line 6: 123456 Aborted                 (core dumped) ./a.out "$@"';
-    expect(stderrOf(run({ code: 134, status: 'RE', stderr: `${report}\n` }))).toBe(
+    expect(stderrOf(pistonStage({ code: 134, status: 'RE', stderr: `${report}\n` }))).toBe(
       'Aborted (core dumped)\n',
     );
   });
 
   it('when a description fills the status column, then bash leaves no padding and it still matches', () => {
     const report = '/piston/packages/gcc/10.2.0/run: line 6:    42 Floating point exception./a.out';
-    expect(stderrOf(run({ code: 136, status: 'RE', stderr: report }))).toBe(
+    expect(stderrOf(pistonStage({ code: 136, status: 'RE', stderr: report }))).toBe(
       'Floating point exception',
     );
   });
@@ -238,12 +223,12 @@ describe("Piston's own lines in stderr", () => {
       { code: null, status: 'OL', stderr: 'note: Sandbox keeper received fatal signal 6\n' },
     ],
   ] as const)('when %s, then stderr is the program’s, untouched', (_case, overrides) => {
-    const stage = run({ status: 'RE', ...overrides });
+    const stage = pistonStage({ status: 'RE', ...overrides });
     expect(stderrOf(stage)).toBe(stage.stderr);
   });
 
   it('when a Java program prints the launcher’s words itself, then it is still a runtime error', () => {
-    const stage = run({
+    const stage = pistonStage({
       code: 1,
       status: 'RE',
       stdout: 'hi\n',
@@ -256,7 +241,7 @@ describe("Piston's own lines in stderr", () => {
   });
 
   it('when a Java program throws, then it is a runtime error', () => {
-    const stage = run({
+    const stage = pistonStage({
       code: 1,
       status: 'RE',
       stderr:
