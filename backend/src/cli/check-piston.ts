@@ -2,35 +2,23 @@
 // Exits 0 when the gateway's settings are valid and the Piston at PISTON_URL (which must be set)
 // answers with at least one runtime; 1 otherwise, saying why. render.yaml runs it before each deploy.
 import { config as loadDotenv } from 'dotenv';
-import { parseArgs } from 'node:util';
 import { checkPiston } from '../piston/piston-check.js';
+import { milliseconds, parseOptions, UsageError } from './command-line.js';
 
 const USAGE =
   'usage: piston:check [--wait-ms <ms>]\n' +
   'Settings from the environment and .env, as the gateway reads them; PISTON_URL is required.';
 
 async function run(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        'wait-ms': { type: 'string', default: '20000' },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parseOptions({
+    'wait-ms': { type: 'string', default: '20000' },
+    help: { type: 'boolean', default: false },
+  });
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const waitMs = Number(args['wait-ms']);
-  if (!Number.isInteger(waitMs) || waitMs < 0) {
-    process.stderr.write(`--wait-ms: expected a whole number of ms\n${USAGE}\n`);
-    return 2;
-  }
+  const waitMs = milliseconds('wait-ms', args['wait-ms'], 0);
   loadDotenv({ quiet: true });
   const ok = await checkPiston({
     env: process.env,
@@ -40,4 +28,8 @@ async function run(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-process.exitCode = await run();
+process.exitCode = await run().catch((error: unknown) => {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`piston:check: ${error.message}\n${USAGE}\n`);
+  return 2;
+});

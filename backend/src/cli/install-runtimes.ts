@@ -1,7 +1,6 @@
 // npm run piston:install -- [--manifest piston/runtimes.json] [--dry-run] [--wait-timeout-ms N]
 //   [--install-timeout-ms N]
 // Installs the Piston packages listed in the manifest into the Piston at PISTON_URL.
-import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { pistonHeaders } from '../config.js';
 import {
@@ -11,6 +10,7 @@ import {
   installRuntimes,
 } from '../piston/runtime-installer.js';
 import { readManifest } from '../piston/runtime-manifest.js';
+import { milliseconds, parseOptions, UsageError } from './command-line.js';
 
 const USAGE =
   'usage: piston:install [--manifest <file>] [--dry-run] [--wait-timeout-ms <ms>] ' +
@@ -20,33 +20,14 @@ const USAGE =
   'Piston address from PISTON_URL (default http://localhost:2000), and PISTON_AUTH_HEADER,\n' +
   'from the environment or a .env file in the working directory.';
 
-/** Thrown for a bad command line: exit 2 with the usage. */
-class UsageError extends Error {}
-
 function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        manifest: { type: 'string', default: 'piston/runtimes.json' },
-        'dry-run': { type: 'boolean', default: false },
-        'wait-timeout-ms': { type: 'string', default: String(DEFAULT_WAIT_TIMEOUT_MS) },
-        'install-timeout-ms': { type: 'string', default: String(DEFAULT_INSTALL_TIMEOUT_MS) },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function milliseconds(name: string, value: string): number {
-  const ms = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ms) || ms < 1) {
-    throw new UsageError(
-      `--${name} must be a whole number of milliseconds above 0, not "${value}"`,
-    );
-  }
-  return ms;
+  return parseOptions({
+    manifest: { type: 'string', default: 'piston/runtimes.json' },
+    'dry-run': { type: 'boolean', default: false },
+    'wait-timeout-ms': { type: 'string', default: String(DEFAULT_WAIT_TIMEOUT_MS) },
+    'install-timeout-ms': { type: 'string', default: String(DEFAULT_INSTALL_TIMEOUT_MS) },
+    help: { type: 'boolean', default: false },
+  });
 }
 
 async function run(): Promise<number> {

@@ -3,12 +3,12 @@
 // Runs the README's examples and a hello-world per runtime; exit 1 when any check fails.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { createGateway } from '../gateway.js';
 import { formatReport, runSmoke } from '../smoke/run-smoke.js';
+import { milliseconds, parseOptions, UsageError } from './command-line.js';
 
 const USAGE =
   'usage: smoke [--gateway <url>] [--timeout-ms <ms>]\n' +
@@ -17,21 +17,12 @@ const USAGE =
   '  --timeout-ms  bound on each request (default 30000)\n' +
   'SMOKE_API_KEY: an API key to send (Authorization: Bearer), for REQUIRE_API_KEY deployments.';
 
-/** Thrown for a bad command line: exit 2 with the usage. */
-class UsageError extends Error {}
-
 function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        gateway: { type: 'string' },
-        'timeout-ms': { type: 'string', default: '30000' },
-        help: { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseOptions({
+    gateway: { type: 'string' },
+    'timeout-ms': { type: 'string', default: '30000' },
+    help: { type: 'boolean', default: false },
+  });
 }
 
 /**
@@ -80,10 +71,7 @@ async function run(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const timeoutMs = Number(args['timeout-ms']);
-  if (!/^\d+$/.test(args['timeout-ms']) || timeoutMs < 1) {
-    throw new UsageError('--timeout-ms must be a whole number of milliseconds above 0');
-  }
+  const timeoutMs = milliseconds('timeout-ms', args['timeout-ms']);
   if (!args.gateway && !process.env.PISTON_URL) {
     throw new UsageError('give --gateway <url>, or set PISTON_URL to test a Piston directly');
   }
