@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { pistonApiRoot } from './piston-client.js';
+import { safeJson } from '../safe-json.js';
 
 /** Upper bound on an answer from Piston's package API (its index is a few tens of kB). */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
@@ -61,7 +62,7 @@ export function createInstallerHttp(options: InstallerHttpOptions): InstallerHtt
           signal: controller.signal,
           ...(body === undefined ? {} : { data: body }),
         });
-        return { ok: true, status: response.status, json: parseJson(response.data) };
+        return { ok: true, status: response.status, json: safeJson(response.data) };
       } catch (error) {
         const timedOut = controller.signal.aborted;
         const message = timedOut
@@ -86,14 +87,6 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
   return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A network error in the operator's terms: Node's message (`connect ECONNREFUSED ...`), or its code. */

@@ -21,6 +21,7 @@ import {
   RESPONSE_TOO_LARGE,
   type RawResponse,
 } from './http-transport.js';
+import { safeJson } from '../safe-json.js';
 
 /** Seconds a client is told to wait when Piston cannot be reached. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
@@ -263,12 +264,4 @@ function parseBody<T extends z.ZodType>(
     });
   }
   return parsed.data;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

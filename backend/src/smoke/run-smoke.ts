@@ -3,6 +3,7 @@ import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { HELLO_PROGRAMS, README_EXAMPLES } from './smoke-checks.js';
+import { safeJson } from '../safe-json.js';
 
 /** One check's verdict; `detail` says what was seen (why, when it failed). */
 export interface CheckResult {
@@ -133,7 +134,7 @@ async function request(
       ...(body === undefined ? {} : { data: body }),
     });
     const ms = Math.round(performance.now() - started);
-    return { status: response.status, json: parseJson(response.data), ms };
+    return { status: response.status, json: safeJson(response.data), ms };
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     return { error: message || code || 'request failed' };
@@ -225,14 +226,6 @@ function installedRuntimes(answer: Answer | { error: string } | undefined) {
   if (!answer || 'error' in answer || answer.status !== 200) return [];
   const parsed = LanguagesSchema.safeParse(answer.json);
   return parsed.success ? parsed.data.languages : [];
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function firstLine(text: string): string {
