@@ -14,6 +14,12 @@ const int = (min: number) =>
     .int('expected a whole number')
     .min(min, `expected a whole number of at least ${min}`);
 const positiveInt = () => int(1);
+/** `true`/`false` (or `1`/`0`) with a default. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
 const port = z.coerce
   .number({ error: 'expected a port number' })
   .int('expected a port number (a whole number from 0 to 65535)')
@@ -112,10 +118,7 @@ export const ConfigSchema = z
           ctx.addIssue({ code: 'custom', message });
       })
       .optional(),
-    REQUIRE_API_KEY: z
-      .enum(['true', 'false', '1', '0'])
-      .default('false')
-      .transform((value) => value === 'true' || value === '1'),
+    REQUIRE_API_KEY: flag(false),
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
     /** Prometheus metrics on a port of their own (not behind CORS); `off` turns that port off. */
     METRICS_PORT: z
@@ -125,12 +128,44 @@ export const ConfigSchema = z
     MAX_CONNECTIONS: positiveInt().default(768),
     /** Piston reads request bodies with body-parser's default 100 KB limit. */
     PISTON_MAX_BODY_BYTES: positiveInt().default(100 * 1024),
+    /** Output (stdout and stderr together) one live run may stream before it is ended (#15). */
+    MAX_STREAM_OUTPUT_BYTES: byteSize.default(1024 * 1024),
+    /** The playground page, `/embed.js` and `/docs` (#16); off for API-only deployments. */
+    PLAYGROUND_ENABLED: flag(true),
+    /** Test cases one execution may carry (#17). */
+    MAX_TESTS: positiveInt().max(100).default(20),
+    /** Runs in one batch (`POST /api/execute/batch`, Judge0's batch submissions). */
+    MAX_BATCH_SIZE: positiveInt().max(100).default(20),
+    /** Finished submissions kept in memory without Redis, oldest finished dropped first (#18). */
+    MAX_SUBMISSIONS_STORED: positiveInt().default(10000),
+    /** How long a submission and its result are kept in Redis. */
+    SUBMISSION_TTL_MS: positiveInt().default(24 * 60 * 60 * 1000),
+    /** Of MAX_CONCURRENT_EXECUTIONS, the slots async submissions may take at once (see below). */
+    MAX_ASYNC_EXECUTIONS: positiveInt().optional(),
+    /** Submissions waiting to run; beyond it a submission is refused (503). */
+    MAX_SUBMISSION_QUEUE: positiveInt().default(1000),
+    /** Standard Webhooks secret (`whsec_` and base64) that signs callbacks. */
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(
+        /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/,
+        'expected whsec_ followed by at least 24 random bytes in base64, e.g. whsec_$(openssl rand -base64 32)',
+      )
+      .optional(),
+    /** Deliveries of one callback before it is given up (the first attempt included). */
+    WEBHOOK_MAX_ATTEMPTS: positiveInt().max(30).default(10),
+    /** Lets callbacks go to loopback, private and link-local addresses (private deployments). */
+    WEBHOOK_ALLOW_PRIVATE: flag(false),
     SHUTDOWN_TIMEOUT_MS: positiveInt().default(10000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   })
   .refine((config) => config.RUN_TIMEOUT_MS <= config.MAX_RUN_TIMEOUT_MS, {
     error: 'RUN_TIMEOUT_MS must not exceed MAX_RUN_TIMEOUT_MS',
     path: ['RUN_TIMEOUT_MS'],
+  })
+  .refine((config) => (config.MAX_ASYNC_EXECUTIONS ?? 0) <= config.MAX_CONCURRENT_EXECUTIONS, {
+    error: 'must not exceed MAX_CONCURRENT_EXECUTIONS (async work shares those slots)',
+    path: ['MAX_ASYNC_EXECUTIONS'],
   })
   .refine((config) => config.PORT === 0 || config.METRICS_PORT !== config.PORT, {
     error: 'must differ from PORT (the metrics listener is a server of its own), or be off',
@@ -148,6 +183,19 @@ export function pistonHeaders(authHeader: string | undefined): Record<string, st
   if (!authHeader) return {};
   const colon = authHeader.indexOf(':');
   return { [authHeader.slice(0, colon).trim().toLowerCase()]: authHeader.slice(colon + 1).trim() };
+}
+
+/**
+ * The execution slots async submissions may hold at once: MAX_ASYNC_EXECUTIONS, or by default half
+ * of MAX_CONCURRENT_EXECUTIONS (at least one), so people waiting on a synchronous answer always
+ * keep the other half.
+ */
+export function maxAsyncExecutions(
+  config: Pick<Config, 'MAX_ASYNC_EXECUTIONS' | 'MAX_CONCURRENT_EXECUTIONS'>,
+): number {
+  return (
+    config.MAX_ASYNC_EXECUTIONS ?? Math.max(1, Math.floor(config.MAX_CONCURRENT_EXECUTIONS / 2))
+  );
 }
 
 /** Every key the configuration schema knows, for docs and drift tests. */

@@ -4,6 +4,7 @@ import {
   ConfigError,
   configWarnings,
   loadConfig,
+  maxAsyncExecutions,
   pistonHeaders,
 } from '../../src/config.js';
 
@@ -38,8 +39,14 @@ describe('loadConfig', () => {
       'REDIS_URL',
       'API_KEYS',
       'METRICS_TOKEN',
+      'MAX_ASYNC_EXECUTIONS',
+      'WEBHOOK_SECRET',
     ]);
     expect(config.REQUIRE_API_KEY).toBe(false);
+    expect(config.PLAYGROUND_ENABLED).toBe(true);
+    expect(config.WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(maxAsyncExecutions(config)).toBe(4);
+    expect(maxAsyncExecutions({ ...config, MAX_CONCURRENT_EXECUTIONS: 1 })).toBe(1);
   });
 
   it('when numbers arrive as strings, then they are coerced', () => {
@@ -124,6 +131,34 @@ describe('loadConfig', () => {
       expect(loadConfig({ [key]: '1000' })[key as 'RUN_MEMORY_LIMIT_BYTES']).toBe(1000);
     },
   );
+});
+
+describe('settings of live runs, tests and async submissions', () => {
+  it('when MAX_ASYNC_EXECUTIONS exceeds MAX_CONCURRENT_EXECUTIONS, then it is rejected saying why', () => {
+    expect(() => loadConfig({ MAX_CONCURRENT_EXECUTIONS: '2', MAX_ASYNC_EXECUTIONS: '3' })).toThrow(
+      /MAX_ASYNC_EXECUTIONS: must not exceed MAX_CONCURRENT_EXECUTIONS/,
+    );
+  });
+
+  it('when WEBHOOK_SECRET is not whsec_ and base64 of enough bytes, then it is rejected', () => {
+    expect(() => loadConfig({ WEBHOOK_SECRET: 'secret' })).toThrow(
+      /WEBHOOK_SECRET: expected whsec_/,
+    );
+    expect(() => loadConfig({ WEBHOOK_SECRET: 'whsec_c2hvcnQ=' })).toThrow(/WEBHOOK_SECRET/);
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(loadConfig({ WEBHOOK_SECRET: secret }).WEBHOOK_SECRET).toBe(secret);
+  });
+
+  it('when a flag is not true or false, then it is rejected', () => {
+    expect(() => loadConfig({ PLAYGROUND_ENABLED: 'yes' })).toThrow(
+      /PLAYGROUND_ENABLED: expected true or false/,
+    );
+    expect(loadConfig({ PLAYGROUND_ENABLED: '0' }).PLAYGROUND_ENABLED).toBe(false);
+  });
+
+  it('when MAX_STREAM_OUTPUT_BYTES has a unit, then it becomes bytes', () => {
+    expect(loadConfig({ MAX_STREAM_OUTPUT_BYTES: '64kb' }).MAX_STREAM_OUTPUT_BYTES).toBe(65_536);
+  });
 });
 
 describe('METRICS_PORT', () => {
