@@ -2,6 +2,8 @@ import express, { type Express } from 'express';
 import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
+import { createPistonCompatRouter, PISTON_COMPAT_PATHS } from './compat/piston/piston-routes.js';
+import { pistonErrorBody } from './compat/piston/piston-response.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
@@ -132,6 +134,20 @@ export function createApp(deps: AppDeps): Express {
       refund: executeLimiter.refund,
     }),
   );
+
+  app.use(
+    PISTON_COMPAT_PATHS,
+    createPistonCompatRouter({
+      execution,
+      metrics,
+      runtimes,
+      config,
+      limiter: executeLimiter,
+      refund: executeLimiter.refund,
+    }),
+  );
+  // Errors under Piston's paths (the API key and rate limits above included) in Piston's shape.
+  app.use(PISTON_COMPAT_PATHS, createErrorHandler(logger, pistonErrorBody));
 
   app.use(notFound());
   app.use(createErrorHandler(logger));

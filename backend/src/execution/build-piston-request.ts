@@ -18,6 +18,21 @@ export type ExecutionLimits = Pick<
 >;
 
 /**
+ * Limits a client asked for, already bounded by the gateway's maximums (the Piston-compatible
+ * API takes them field by field); each one given replaces the gateway's default for it.
+ */
+export type RequestedLimits = Partial<
+  Pick<
+    PistonExecuteRequest,
+    | 'compile_timeout'
+    | 'compile_cpu_time'
+    | 'run_cpu_time'
+    | 'compile_memory_limit'
+    | 'run_memory_limit'
+  >
+>;
+
+/**
  * Rejects code or stdin over the configured byte limits with 413 payload_too_large. Files count
  * by the bytes they stand for (base64 and hex decoded), so one program is accepted or refused
  * the same whichever way it travels.
@@ -47,9 +62,10 @@ export function buildPistonRequest(
   body: ExecuteRequest,
   runtime: ResolvedRuntime,
   limits: ExecutionLimits,
+  requested: RequestedLimits = {},
 ): PistonExecuteRequest {
   const runTimeout = runTimeoutFor(body, limits);
-  return {
+  const request: PistonExecuteRequest = {
     language: runtime.language,
     version: runtime.version,
     files: nameFiles(body, runtime.language),
@@ -62,6 +78,7 @@ export function buildPistonRequest(
     compile_memory_limit: limits.COMPILE_MEMORY_LIMIT_BYTES,
     run_memory_limit: limits.RUN_MEMORY_LIMIT_BYTES,
   };
+  return { ...request, ...requested };
 }
 
 function nameFiles(body: ExecuteRequest, language: string): PistonExecuteRequest['files'] {

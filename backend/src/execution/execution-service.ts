@@ -1,7 +1,11 @@
 import type { Config } from '../config.js';
 import { BadRequestError } from '../errors.js';
 import { PistonRuntimeUnknownError, type PistonClient } from '../piston/piston-client.js';
-import type { PistonExecuteRequest, PistonRuntime } from '../piston/piston-schemas.js';
+import type {
+  PistonExecuteRequest,
+  PistonExecuteResponse,
+  PistonRuntime,
+} from '../piston/piston-schemas.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import {
   findLanguage,
@@ -11,7 +15,12 @@ import {
 } from '../runtimes/resolve-runtime.js';
 import type { ExecuteRequest } from '../schemas/execute-request.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
-import { buildPistonRequest, checkSizes, type ExecutionLimits } from './build-piston-request.js';
+import {
+  buildPistonRequest,
+  checkSizes,
+  type ExecutionLimits,
+  type RequestedLimits,
+} from './build-piston-request.js';
 import { createCoalescer, untilAborted } from './coalescer.js';
 import type { ExecutionLimiter } from './execution-limiter.js';
 import { mapPistonResult } from './map-result.js';
@@ -33,6 +42,8 @@ export type CacheStatus = 'HIT' | 'MISS' | 'COALESCED';
 
 export interface ExecutionOutcome {
   result: ExecuteResponse;
+  /** Piston's answer as it came, which `result` is mapped from (the Piston-compatible API's). */
+  piston: PistonExecuteResponse;
   cache: CacheStatus;
 }
 
@@ -54,7 +65,11 @@ export interface ExecutionService {
    * Resolves the runtime and builds Piston's request. With the body's JSON text, the result is
    * remembered for `recall`.
    */
-  prepare(body: ExecuteRequest, text?: string): Promise<PreparedExecution>;
+  prepare(
+    body: ExecuteRequest,
+    text?: string,
+    limits?: RequestedLimits,
+  ): Promise<PreparedExecution>;
   /**
    * What `prepare` made of this exact body text before, while the runtime list is unchanged;
    * undefined when there is nothing to reuse (the caller then validates and prepares).
@@ -62,6 +77,8 @@ export interface ExecutionService {
   recall(text: string): Promise<PreparedExecution | undefined>;
   /** A finished result of an identical request; touches neither Piston nor the queue. */
   cached(prepared: PreparedExecution): Promise<ExecuteResponse | undefined>;
+  /** Like `cached`, but Piston's answer as it came (for the Piston-compatible API). */
+  cachedAnswer(prepared: PreparedExecution): Promise<PistonExecuteResponse | undefined>;
   /**
    * Executes on Piston, or shares an identical execution already under way. When `signal` aborts
    * this rejects at once; a queued execution leaves the queue, one sent to Piston runs to its end
@@ -74,7 +91,7 @@ export interface ExecutionService {
 /** Creates the execution service from its collaborators. */
 export function createExecutionService(options: ExecutionServiceOptions): ExecutionService {
   const { client, runtimes, limits, limiter, resultCache } = options;
-  const coalescer = createCoalescer<ExecuteResponse>();
+  const coalescer = createCoalescer<PistonExecuteResponse>();
   const memo = createPreparedMemo();
 
   async function resolve(language: string, version: string | undefined) {
@@ -99,15 +116,14 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     runtime: PistonRuntime,
     signal?: AbortSignal,
     started?: () => void,
-  ): Promise<ExecuteResponse> {
+  ): Promise<PistonExecuteResponse> {
     // Piston may spend the whole compile and run budgets; allow that plus a transport margin.
     const timeoutMs = request.compile_timeout + request.run_timeout + limits.PISTON_TIMEOUT_MS;
     try {
-      const answer = await limiter.run(() => {
+      return await limiter.run(() => {
         started?.();
         return client.execute(request, { timeoutMs });
       }, signal);
-      return mapPistonResult(answer);
     } catch (error) {
       if (error instanceof PistonRuntimeUnknownError) {
         runtimes.invalidate();
@@ -117,14 +133,18 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
     }
   }
 
+  async function cachedAnswer({ key }: PreparedExecution) {
+    return key === undefined ? undefined : resultCache?.get(key);
+  }
+
   return {
     resolve,
-    async prepare(body, text) {
+    async prepare(body, text, requested) {
       // Taken before resolving: a list that changes meanwhile makes the entry stale, not wrong.
       const generation = runtimes.snapshot().generation;
       checkSizes(body, limits);
       const resolved = await resolve(body.language, body.version);
-      const request = buildPistonRequest(body, resolved, limits);
+      const request = buildPistonRequest(body, resolved, limits, requested);
       checkPistonBodySize(request, limits.PISTON_MAX_BODY_BYTES);
       const runtime = resolved.runtime;
       const prepared: PreparedExecution =
@@ -146,25 +166,33 @@ export function createExecutionService(options: ExecutionServiceOptions): Execut
       }
       return memo.get(text, runtimes.snapshot().generation);
     },
-    async cached({ key }) {
-      return key === undefined ? undefined : resultCache?.get(key);
+    async cached(prepared) {
+      const answer = await cachedAnswer(prepared);
+      return answer && mapPistonResult(answer);
     },
+    cachedAnswer,
     async run({ request, runtime, key }, signal) {
       if (key === undefined) {
         // The caller stops waiting when its client goes away; the execution does not.
-        const result = await untilAborted(runOnPiston(request, runtime, signal), signal);
-        return { result, cache: 'MISS' };
+        const piston = await untilAborted(runOnPiston(request, runtime, signal), signal);
+        return { result: mapPistonResult(piston), piston, cache: 'MISS' };
       }
       const { value, shared } = await coalescer.run(
         key,
         async (sharedSignal, started) => {
-          const result = await runOnPiston(request, runtime, sharedSignal, started);
-          if (resultCache && isCacheable(result)) await resultCache.set(key, result);
-          return result;
+          const answer = await runOnPiston(request, runtime, sharedSignal, started);
+          if (resultCache && isCacheable(mapPistonResult(answer))) {
+            await resultCache.set(key, answer);
+          }
+          return answer;
         },
         signal,
       );
-      return { result: value, cache: shared ? 'COALESCED' : 'MISS' };
+      return {
+        result: mapPistonResult(value),
+        piston: value,
+        cache: shared ? 'COALESCED' : 'MISS',
+      };
     },
   };
 }

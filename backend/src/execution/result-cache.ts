@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { PistonExecuteRequest } from '../piston/piston-schemas.js';
+import type { PistonExecuteRequest, PistonExecuteResponse } from '../piston/piston-schemas.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 
-/** Where finished results are kept for identical requests: in memory, or in Redis (REDIS_URL). */
+/**
+ * Where finished results are kept for identical requests: in memory, or in Redis (REDIS_URL).
+ * What is kept is Piston's answer as it came (validated): the native answer is derived from it
+ * (mapPistonResult), and the Piston-compatible API answers with it as Piston sent it.
+ */
 export interface ResultCache {
-  get(key: string): Promise<ExecuteResponse | undefined>;
-  set(key: string, result: ExecuteResponse): Promise<void>;
+  get(key: string): Promise<PistonExecuteResponse | undefined>;
+  set(key: string, result: PistonExecuteResponse): Promise<void>;
 }
 
 /**
@@ -48,7 +52,10 @@ export function createMemoryResultCache(options: MemoryResultCacheOptions): Resu
 } {
   const now = options.now ?? Date.now;
   // Map keeps insertion order: re-inserting on read makes the first entry the least recent.
-  const entries = new Map<string, { result: ExecuteResponse; bytes: number; expiresAt: number }>();
+  const entries = new Map<
+    string,
+    { result: PistonExecuteResponse; bytes: number; expiresAt: number }
+  >();
   let bytes = 0;
 
   function remove(key: string): void {

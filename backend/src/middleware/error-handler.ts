@@ -20,14 +20,21 @@ interface HttpLibraryError {
   limit?: unknown;
 }
 
+/** Writes an error's body; an API with its own error shape (Piston's) passes its own. */
+export type ErrorBodyWriter = (error: AppError, requestId?: string) => object;
+
 /**
  * The one error handler, registered last: every error becomes the flat JSON error body with a
  * stable code. 5xx are logged at error level with their cause, on the request's access line
- * (observe-requests); nothing internal reaches a client.
+ * (observe-requests); nothing internal reaches a client. An API with its own error shape mounts
+ * one more under its path with its own `toBody`; the status, logging and headers stay the same.
  *
  * @example app.use(createErrorHandler(logger));
  */
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+export function createErrorHandler(
+  logger: Logger,
+  toBody: ErrorBodyWriter = toErrorBody,
+): ErrorRequestHandler {
   return function errorHandler(error: unknown, _req, res, next) {
     if (res.headersSent) {
       next(error);
@@ -41,7 +48,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     const appError = toAppError(error);
     // Logged with its cause on the request's own access line: one line per failed request.
     if (isFailure(appError.statusCode, appError.code)) setLoggedError(res, appError);
-    sendError(res, appError);
+    sendError(res, appError, toBody);
   };
 }
 
@@ -50,13 +57,17 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
  * error is an expected answer rather than a failure (a readiness probe's "not ready"); everything
  * thrown goes through the error handler, which also decides what to log.
  */
-export function sendError(res: Response, appError: AppError): void {
+export function sendError(
+  res: Response,
+  appError: AppError,
+  toBody: ErrorBodyWriter = toErrorBody,
+): void {
   // For metrics and the access log: which refusal this was (rate limited, overloaded, ...).
   res.locals.errorCode = appError.code;
   if (appError.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(appError.retryAfterSeconds));
   }
-  res.status(appError.statusCode).json(toErrorBody(appError, getRequestId(res)));
+  res.status(appError.statusCode).json(toBody(appError, getRequestId(res)));
 }
 
 /** Translates anything thrown into an AppError with a safe message. */

@@ -39,9 +39,16 @@ function bodyError(
  *
  * @example router.post('/', requireJson(), jsonBody({ limit: 1_000_000 }), handler);
  */
-export function jsonBody(options: { limit: number }): RequestHandler {
+export function jsonBody(options: {
+  limit: number;
+  /** Read the body as JSON whatever its declared type (clients of Piston's API send text/plain). */
+  anyContentType?: boolean;
+}): RequestHandler {
   const { limit } = options;
-  const inflate: RequestHandler = express.raw({ limit, type: isJsonRequest });
+  const inflate: RequestHandler = express.raw({
+    limit,
+    type: options.anyContentType ? () => true : isJsonRequest,
+  });
   return function jsonBodyMiddleware(req, res, next) {
     const charset = declaredCharset(req.headers['content-type']);
     if (charset === undefined) {

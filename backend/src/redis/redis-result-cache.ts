@@ -1,14 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ResultCache } from '../execution/result-cache.js';
-import { ExecuteResponseSchema, type ExecuteResponse } from '../schemas/execute-response.js';
+import {
+  PistonExecuteResponseSchema,
+  type PistonExecuteResponse,
+} from '../piston/piston-schemas.js';
 import type { RedisHealth } from './redis-client.js';
 
 /**
  * The result cache in Redis, shared by every gateway instance. Fail open: when Redis is
  * unreachable a read is a miss and a write is skipped.
  *
- * Entries are checked against the response schema when read: one that does not parse (written
+ * Entries (Piston's answers) are checked against Piston's response schema when read: one that does not parse (written
  * by another version of the gateway during a rolling upgrade, or damaged) is a miss, is deleted
  * and is logged; it says nothing about Redis being down.
  */
@@ -55,9 +58,9 @@ export function createRedisResultCache(options: {
   };
 }
 
-function parseCachedResult(text: string): ExecuteResponse | undefined {
+function parseCachedResult(text: string): PistonExecuteResponse | undefined {
   try {
-    const parsed = ExecuteResponseSchema.safeParse(JSON.parse(text));
+    const parsed = PistonExecuteResponseSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -1,36 +1,15 @@
-import type { Request, RequestHandler, Response, Router } from 'express';
-import type {
-  CacheStatus,
-  ExecutionService,
-  PreparedExecution,
-} from '../execution/execution-service.js';
-import type { Metrics } from '../metrics/metrics.js';
+import type { Router } from 'express';
 import { getJsonText, jsonBody } from '../middleware/json-body.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { requireJson } from '../middleware/require-json.js';
 import { parseBody } from '../middleware/validate.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
-import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
+import { executionSteps, type ExecutionStepsDeps } from './execution-steps.js';
 
-export interface ExecuteRouterDeps {
-  execution: ExecutionService;
-  /** Per-client limit on executions; answers from the result cache do not count. */
-  limiter: RequestHandler;
-  /** Gives back the execution a request was counted for, when it never ran. */
-  refund: (req: Request, res: Response) => void;
+export interface ExecuteRouterDeps extends ExecutionStepsDeps {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
-  metrics: Metrics;
-}
-
-/** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
-const NEVER_RAN = new Set(['overloaded', 'upstream_unavailable']);
-
-/** What the cache-lookup step hands to the execution step of the same request. */
-interface Pending {
-  prepared: PreparedExecution;
-  started: bigint;
 }
 
 /**
@@ -39,62 +18,24 @@ interface Pending {
  */
 export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
   const router = createRouter();
-  const pending = new WeakMap<Response, Pending>();
-
-  function answer(res: Response, result: ExecuteResponse, cache: CacheStatus, started: bigint) {
-    const labels = { language: result.language, status: result.status };
-    deps.metrics.executions.inc(labels);
-    // A hit ran nothing: timing it would pull the execution-time quantiles towards zero exactly
-    // when the cache is doing its job, and hide how long Piston takes.
-    if (cache !== 'HIT') {
-      deps.metrics.executionDuration.observe(
-        labels,
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
-    }
-    deps.metrics.resultCache.inc({ result: cache.toLowerCase() });
-    res.setHeader('X-Cache', cache);
-    res.json(result);
-  }
 
   router.post(
     '/',
     requireJson(),
     jsonBody({ limit: deps.bodyLimit }),
-    async function serveFromCache(req, res, next) {
-      const started = process.hrtime.bigint();
-      // A body seen before (the same snippet for every visitor) skips validation and preparing.
-      const text = getJsonText(res);
-      const prepared =
-        (text !== undefined ? await deps.execution.recall(text) : undefined) ??
-        (await deps.execution.prepare(parseBody(ExecuteRequestSchema, req.body), text));
-      const hit = await deps.execution.cached(prepared);
-      if (hit) {
-        answer(res, hit, 'HIT', started);
-        return;
-      }
-      pending.set(res, { prepared, started });
-      next();
-    },
-    deps.limiter,
-    async function execute(req, res) {
-      const { prepared, started } = pending.get(res) as Pending;
-      // Stop waiting if the client goes away before the answer is ready, including while the
-      // steps above were waiting (then nothing is started at all). A queued execution leaves the
-      // queue; one already at Piston runs on and keeps its slot, since Piston cannot cancel it.
-      const controller = new AbortController();
-      if (res.closed) controller.abort();
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      // Only once the answer is sent: a client that hangs up is charged, or hanging up early
-      // would be a way to run code for free.
-      res.once('finish', () => {
-        if (NEVER_RAN.has(res.locals.errorCode as string)) deps.refund(req, res);
-      });
-      const outcome = await deps.execution.run(prepared, controller.signal);
-      answer(res, outcome.result, outcome.cache, started);
-    },
+    ...executionSteps(deps, {
+      async prepare(req, res) {
+        // A body seen before (the same snippet for every visitor) skips validation and preparing.
+        const text = getJsonText(res);
+        return (
+          (text !== undefined ? await deps.execution.recall(text) : undefined) ??
+          (await deps.execution.prepare(parseBody(ExecuteRequestSchema, req.body), text))
+        );
+      },
+      send(res, outcome) {
+        res.json(outcome.result);
+      },
+    }),
   );
 
   router.all('/', methodNotAllowed('POST'));

@@ -12,8 +12,9 @@ describe('unknown routes', () => {
     ['get', '/nope'],
     ['get', '/api/v2/packages'],
     ['post', '/api/v2/packages'],
-    ['get', '/api/v2/runtimes'],
-    ['post', '/api/v2/execute'],
+    // /api/v2/runtimes and /api/v2/execute are the Piston-compatible API (piston-compat.test.ts).
+    ['delete', '/api/v2/packages'],
+    ['get', '/api/v2/connect'],
     ['delete', '/api/execute/packages/python/3.11.2'],
   ] as const)(
     'when %s %s, then it is a JSON 404 and Piston is not called',

@@ -6,7 +6,10 @@ import {
   resultCacheKey,
 } from '../../src/execution/result-cache.js';
 import { ClientGoneError } from '../../src/errors.js';
-import type { PistonExecuteRequest } from '../../src/piston/piston-schemas.js';
+import type {
+  PistonExecuteRequest,
+  PistonExecuteResponse,
+} from '../../src/piston/piston-schemas.js';
 import type { ExecuteResponse } from '../../src/schemas/execute-response.js';
 import { PYTHON_HELLO_REQUEST } from '../support/piston-requests.js';
 
@@ -22,6 +25,13 @@ const result = (output: string): ExecuteResponse => ({
   language: 'python',
   version: '3.11.2',
   truncated: false,
+});
+
+/** What the cache keeps: Piston's answer as it came. */
+const answer = (stdout: string): PistonExecuteResponse => ({
+  language: 'python',
+  version: '3.11.2',
+  run: { stdout, stderr: '', code: 0, signal: null, output: stdout, message: null, status: null },
 });
 
 describe('resultCacheKey', () => {
@@ -50,10 +60,10 @@ describe('createMemoryResultCache', () => {
   it('when an entry is older than the TTL, then it is gone', async () => {
     let clock = 0;
     const cache = createMemoryResultCache({ ttlMs: 1000, maxBytes: 1e6, now: () => clock });
-    await cache.set('k', result('a'));
+    await cache.set('k', answer('a'));
 
     clock = 999;
-    expect(await cache.get('k')).toEqual(result('a'));
+    expect(await cache.get('k')).toEqual(answer('a'));
     clock = 1000;
     expect(await cache.get('k')).toBeUndefined();
     expect(cache.size().entries).toBe(0);
@@ -62,11 +72,11 @@ describe('createMemoryResultCache', () => {
   it('when the byte bound is reached, then the least recently used entries go first', async () => {
     const entryBytes = JSON.stringify(result('x')).length + 1;
     const cache = createMemoryResultCache({ ttlMs: 60_000, maxBytes: entryBytes * 2 });
-    await cache.set('a', result('x'));
-    await cache.set('b', result('y'));
+    await cache.set('a', answer('x'));
+    await cache.set('b', answer('y'));
     await cache.get('a');
 
-    await cache.set('c', result('z'));
+    await cache.set('c', answer('z'));
 
     expect(await cache.get('a')).toBeDefined();
     expect(await cache.get('b')).toBeUndefined();
@@ -76,7 +86,7 @@ describe('createMemoryResultCache', () => {
 
   it('when one result is larger than the whole bound, then it is not stored', async () => {
     const cache = createMemoryResultCache({ ttlMs: 60_000, maxBytes: 10 });
-    await cache.set('k', result('too big'));
+    await cache.set('k', answer('too big'));
     expect(cache.size()).toEqual({ entries: 0, bytes: 0 });
   });
 
