@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PistonCompatErrorSchema,
+  PistonCompatResponseSchema,
+} from '../../src/compat/piston/piston-response.js';
 import { ErrorResponseSchema, ExecuteResponseSchema } from '../../src/schemas/execute-response.js';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
 
@@ -80,6 +84,85 @@ describe('POST /api/execute with random bodies', () => {
   }, 120_000);
 });
 
+/** Piston-shaped bodies that are close to valid: Piston's keys, wrong or edge-case values. */
+const limitValue = fc.oneof(
+  fc.integer({ min: -5, max: 1e9 }),
+  fc.double(),
+  fc.constantFrom(-1, 0, null, '1000', true),
+);
+const nearlyValidPiston = fc.record(
+  {
+    language: fc.oneof(fc.constantFrom(...LANGUAGES), fc.string(), fc.integer(), fc.constant(null)),
+    version: fc.oneof(
+      fc.constantFrom('*', '3.x', '3.11.2', '>=1 <2', '~~~', ''),
+      fc.string(),
+      fc.constant(null),
+      fc.integer(),
+    ),
+    files: fc.oneof(
+      fc.array(
+        fc.record(
+          {
+            name: fc.oneof(fc.string(), fc.constantFrom('../x', 'Main.java', '', null)),
+            content: fc.oneof(fc.string({ maxLength: 3000 }), fc.base64String(), fc.integer()),
+            encoding: fc.constantFrom('utf8', 'base64', 'hex', 'latin1', null),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 40 },
+      ),
+      fc.object(),
+      fc.constant(null),
+    ),
+    stdin: fc.oneof(fc.string({ maxLength: 700 }), fc.integer(), fc.constant(null)),
+    args: fc.oneof(fc.array(fc.oneof(fc.string(), fc.integer())), fc.string(), fc.constant(null)),
+    compile_timeout: limitValue,
+    run_timeout: limitValue,
+    compile_cpu_time: limitValue,
+    run_cpu_time: limitValue,
+    compile_memory_limit: limitValue,
+    run_memory_limit: limitValue,
+  },
+  { requiredKeys: [] },
+);
+
+describe('POST /api/v2/execute (Piston-compatible) with random bodies', () => {
+  const anyPistonBody = fc.oneof(
+    nearlyValidPiston.map((body) => JSON.stringify(body)),
+    fc.jsonValue().map((value) => JSON.stringify(value)),
+    fc.string(),
+    fc.constantFrom('', '{', 'null', '[]', '{"files":', '{"__proto__":{"x":1}}', '1e999'),
+  );
+
+  it('when given random and malformed bodies under any content type, then it never answers 500 and answers in Piston shapes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        anyPistonBody,
+        fc.constantFrom('/api/v2/execute', '/api/v2/piston/execute'),
+        fc.constantFrom(
+          'application/json',
+          'text/plain;charset=UTF-8',
+          'text/plain; charset=latin1',
+          '',
+        ),
+        async (body, path, type) => {
+          const res = await request(t.app).post(path).set('Content-Type', type).send(body);
+
+          expect(res.status).not.toBeGreaterThanOrEqual(500);
+          expect(res.headers['content-type']).toMatch(/application\/json/);
+          if (res.status === 200) {
+            expect(PistonCompatResponseSchema.safeParse(res.body).success).toBe(true);
+          } else {
+            expect(PistonCompatErrorSchema.safeParse(res.body).success).toBe(true);
+            expect([400, 413, 415]).toContain(res.status);
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  }, 120_000);
+});
+
 describe('any route with random headers', () => {
   let keyed: TestApp;
   beforeAll(async () => {
@@ -108,6 +191,9 @@ describe('any route with random headers', () => {
     ['delete', '/api/usage'],
     ['get', '/health'],
     ['get', '/health/ready'],
+    ['post', '/api/v2/execute'],
+    ['get', '/api/v2/piston/runtimes'],
+    ['get', '/api/v2/packages'],
     ['get', '/nope'],
   );
 
@@ -129,13 +215,19 @@ describe('any route with random headers', () => {
         ),
         async ([method, path], headers) => {
           const call = request(keyed.app)[method](path).set(headers);
-          const res = await (method === 'post'
-            ? call.send({ language: 'python', code: 'print(1)' })
-            : call);
+          const piston = path.startsWith('/api/v2');
+          const res = await (method !== 'post'
+            ? call
+            : call.send(
+                piston
+                  ? { language: 'python', version: '*', files: [{ content: 'print(1)' }] }
+                  : { language: 'python', code: 'print(1)' },
+              ));
 
           expect(res.status).toBeLessThan(500);
           if (res.status >= 400) {
-            expect(ErrorResponseSchema.safeParse(res.body).success).toBe(true);
+            const schema = piston ? PistonCompatErrorSchema : ErrorResponseSchema;
+            expect(schema.safeParse(res.body).success).toBe(true);
           }
         },
       ),
