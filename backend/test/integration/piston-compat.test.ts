@@ -145,6 +145,17 @@ describe('POST /api/v2/execute: lenient in what it reads', () => {
     expect(PistonCompatResponseSchema.safeParse(res.body).success).toBe(true);
   });
 
+  it('when the JSON comes as a form (curl -d), then it is read as JSON', async () => {
+    const t = await build();
+
+    const res = await request(t.app)
+      .post('/api/v2/execute')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(JSON.stringify(program()));
+
+    expect(res.status).toBe(200);
+  });
+
   it('when no content type is sent at all, then the body is still read as JSON', async () => {
     const t = await build();
 
