@@ -136,9 +136,15 @@ function invalid(issues: readonly z.core.$ZodIssue[], message: string): BadReque
   });
 }
 
+const DIGITS = /^\d+$/;
+
 /** `files.0.name` as Piston names it: `files[0].name`. */
-function pistonPath(field: string): string {
-  return field.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+export function pistonPath(field: string): string {
+  const [first = '', ...rest] = field.split('.');
+  return rest.reduce(
+    (path, part) => (part !== '' && DIGITS.test(part) ? `${path}[${part}]` : `${path}.${part}`),
+    first,
+  );
 }
 
 /** Piston's own words for the first problem it would have found. */
