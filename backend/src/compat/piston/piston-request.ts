@@ -138,7 +138,10 @@ function invalid(issues: readonly z.core.$ZodIssue[], message: string): BadReque
 
 const DIGITS = /^\d+$/;
 
-/** `files.0.name` as Piston names it: `files[0].name`. */
+/**
+ * `files.0.name` as Piston names it: `files[0].name`. Only the gateway's own schema paths come
+ * here (unknown keys are stripped before the strict parse), never text a client chose.
+ */
 export function pistonPath(field: string): string {
   const [first = '', ...rest] = field.split('.');
   return rest.reduce(
