@@ -126,8 +126,9 @@ export function attachFakePistonSocket(
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
     const closeWith = (code: number, reason: string) => {
+      if (ws.readyState !== ws.OPEN) return;
       session.closedBy ??= 'server';
-      if (ws.readyState === ws.OPEN) ws.close(code, reason);
+      ws.close(code, reason);
     };
     const endJob = () => {
       session.jobRunning = false;
@@ -222,7 +223,9 @@ export function attachFakePistonSocket(
     function flood(chunkBytes: number, until: number): void {
       const chunk = 'x'.repeat(chunkBytes - 1) + '\n';
       const pump = () => {
-        if (Date.now() >= until || ws.readyState !== ws.OPEN) {
+        // The program prints on to its timeout whether or not anyone listens (defect 3).
+        if (ws.readyState !== ws.OPEN) return later(Math.max(0, until - Date.now()), endJob);
+        if (Date.now() >= until) {
           send({ type: 'exit', stage: 'run', code: null, signal: 'SIGKILL' });
           endJob();
           closeWith(4999, 'Job Completed');
