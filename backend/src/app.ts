@@ -6,6 +6,8 @@ import { createPistonCompatRouter, PISTON_COMPAT_PATHS } from './compat/piston/p
 import { pistonErrorBody } from './compat/piston/piston-response.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
+import { createLiveRunner, type LiveRunner, type LiveRunnerDeps } from './live/live-runner.js';
+import { createExecuteStreamRouter } from './live/stream-routes.js';
 import type { ResultCache } from './execution/result-cache.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { apiKeyAuth, getApiKey, refuseFailedAuth } from './middleware/api-key.js';
@@ -38,15 +40,29 @@ export interface AppDeps {
   resultCache?: ResultCache;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
+  /** Overrides for live runs (tests): the SSE ping interval and the slow-reader threshold. */
+  live?: Pick<LiveRunnerDeps, 'maxBufferedBytes'> & { pingMs?: number };
 }
 
 const METRICS = 'metrics';
+const LIVE_RUNNER = 'liveRunner';
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, runtimes } = deps;
   const { execution, limiter } = createExecution(deps);
   const metrics = createMetrics({ limiter, runtimes, redis: deps.shared?.health });
+  // Live runs share the execution slots of POST /api/execute (#15).
+  const liveRunner = createLiveRunner({
+    config,
+    limiter,
+    runtimes,
+    metrics,
+    logger,
+    ...(deps.live?.maxBufferedBytes === undefined
+      ? {}
+      : { maxBufferedBytes: deps.live.maxBufferedBytes }),
+  });
   // Counters in Redis when instances share state, else in this process.
   const storeFor = (name: string): Store =>
     deps.shared
@@ -58,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
       : new MemoryStore();
   const app = express();
   app.locals[METRICS] = metrics;
+  app.locals[LIVE_RUNNER] = liveRunner;
 
   app.disable('x-powered-by');
   // Responses are per request (executions) or carry their own ETag (languages).
@@ -124,6 +141,17 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api/execute/languages', createLanguagesRouter({ runtimes }));
   app.use(
+    '/api/execute/stream',
+    createExecuteStreamRouter({
+      execution,
+      runner: liveRunner,
+      bodyLimit: config.BODY_LIMIT,
+      limiter: executeLimiter,
+      refund: executeLimiter.refund,
+      ...(deps.live?.pingMs === undefined ? {} : { pingMs: deps.live.pingMs }),
+    }),
+  );
+  app.use(
     '/api/execute',
     createExecuteRouter({
       execution,
@@ -152,6 +180,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound());
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** The live runner of an app built by createApp, for routes outside Express (WebSocket upgrades). */
+export function appLiveRunner(app: Express): LiveRunner {
+  return app.locals[LIVE_RUNNER] as LiveRunner;
 }
 
 /** The metrics of an app built by createApp, for the metrics listener (METRICS_PORT). */
