@@ -12,11 +12,13 @@ import { useCommonMiddleware } from './middleware/common.js';
 import { createErrorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
 import { createRateLimit } from './middleware/rate-limit.js';
+import { plainErrors } from './plain/plain-errors.js';
 import type { PistonClient } from './piston/piston-client.js';
 import { createExecuteRouter } from './routes/execute-routes.js';
 import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
 import { createLanguagesRouter } from './routes/languages-routes.js';
 import { createMetricsRouter } from './routes/metrics-routes.js';
+import { createRunRouter } from './routes/run-routes.js';
 import { createUsageRouter } from './routes/usage-routes.js';
 import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
 import type { SharedState } from './redis/shared-state.js';
@@ -96,6 +98,8 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
+  // Before the key check and the limits, so their errors are text on the plain-text routes too.
+  app.use('/api/run', plainErrors());
   // A wrong or missing key is refused after the /api limit counted it against the address.
   app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
   app.use('/api', identifyClient);
@@ -129,6 +133,17 @@ export function createApp(deps: AppDeps): Express {
       bodyLimit: config.BODY_LIMIT,
       limiter: executeLimiter,
       // An execution that never ran (shed, or Piston unreachable) is not charged to the client.
+      refund: executeLimiter.refund,
+    }),
+  );
+
+  app.use(
+    '/api/run',
+    createRunRouter({
+      execution,
+      metrics,
+      bodyLimit: config.BODY_LIMIT,
+      limiter: executeLimiter,
       refund: executeLimiter.refund,
     }),
   );

@@ -10,6 +10,8 @@ import type { Metrics } from './metrics.js';
 export const ROUTE_LABELS = [
   '/api/execute',
   '/api/execute/languages',
+  '/api/run/:language',
+  '/api/run/:language/:version',
   '/api/usage',
   '/health',
   '/health/ready',

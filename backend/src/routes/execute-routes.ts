@@ -1,17 +1,13 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type {
-  CacheStatus,
-  ExecutionService,
-  PreparedExecution,
-} from '../execution/execution-service.js';
+import type { ExecutionService } from '../execution/execution-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { getJsonText, jsonBody } from '../middleware/json-body.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { requireJson } from '../middleware/require-json.js';
 import { parseBody } from '../middleware/validate.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
-import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
+import { createExecuteSteps } from './execute-steps.js';
 
 export interface ExecuteRouterDeps {
   execution: ExecutionService;
@@ -24,77 +20,33 @@ export interface ExecuteRouterDeps {
   metrics: Metrics;
 }
 
-/** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
-const NEVER_RAN = new Set(['overloaded', 'upstream_unavailable']);
-
-/** What the cache-lookup step hands to the execution step of the same request. */
-interface Pending {
-  prepared: PreparedExecution;
-  started: bigint;
-}
-
 /**
  * `POST /api/execute`: validate, answer from the result cache when it can, else count the
  * execution against the client's limit, run it on Piston and answer with the mapped result.
  */
 export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
   const router = createRouter();
-  const pending = new WeakMap<Response, Pending>();
-
-  function answer(res: Response, result: ExecuteResponse, cache: CacheStatus, started: bigint) {
-    const labels = { language: result.language, status: result.status };
-    deps.metrics.executions.inc(labels);
-    // A hit ran nothing: timing it would pull the execution-time quantiles towards zero exactly
-    // when the cache is doing its job, and hide how long Piston takes.
-    if (cache !== 'HIT') {
-      deps.metrics.executionDuration.observe(
-        labels,
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
-    }
-    deps.metrics.resultCache.inc({ result: cache.toLowerCase() });
-    res.setHeader('X-Cache', cache);
-    res.json(result);
-  }
+  const steps = createExecuteSteps({
+    execution: deps.execution,
+    refund: deps.refund,
+    metrics: deps.metrics,
+    respond: (res, result) => res.json(result),
+  });
 
   router.post(
     '/',
     requireJson(),
     jsonBody({ limit: deps.bodyLimit }),
-    async function serveFromCache(req, res, next) {
-      const started = process.hrtime.bigint();
+    steps.fromCache(async (req, res) => {
       // A body seen before (the same snippet for every visitor) skips validation and preparing.
       const text = getJsonText(res);
-      const prepared =
+      return (
         (text !== undefined ? await deps.execution.recall(text) : undefined) ??
-        (await deps.execution.prepare(parseBody(ExecuteRequestSchema, req.body), text));
-      const hit = await deps.execution.cached(prepared);
-      if (hit) {
-        answer(res, hit, 'HIT', started);
-        return;
-      }
-      pending.set(res, { prepared, started });
-      next();
-    },
+        (await deps.execution.prepare(parseBody(ExecuteRequestSchema, req.body), text))
+      );
+    }),
     deps.limiter,
-    async function execute(req, res) {
-      const { prepared, started } = pending.get(res) as Pending;
-      // Stop waiting if the client goes away before the answer is ready, including while the
-      // steps above were waiting (then nothing is started at all). A queued execution leaves the
-      // queue; one already at Piston runs on and keeps its slot, since Piston cannot cancel it.
-      const controller = new AbortController();
-      if (res.closed) controller.abort();
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      // Only once the answer is sent: a client that hangs up is charged, or hanging up early
-      // would be a way to run code for free.
-      res.once('finish', () => {
-        if (NEVER_RAN.has(res.locals.errorCode as string)) deps.refund(req, res);
-      });
-      const outcome = await deps.execution.run(prepared, controller.signal);
-      answer(res, outcome.result, outcome.cache, started);
-    },
+    steps.execute,
   );
 
   router.all('/', methodNotAllowed('POST'));
