@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
@@ -5,6 +7,7 @@ import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
+import { UpstreamUnavailableError } from './errors.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { apiKeyAuth, getApiKey, refuseFailedAuth } from './middleware/api-key.js';
 import { clientKey } from './middleware/client-key.js';
@@ -23,6 +26,8 @@ import { createUsageRouter } from './routes/usage-routes.js';
 import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
 import type { SharedState } from './redis/shared-state.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
+import type { LiveRunner } from './ws/live-contract.js';
+import { createLiveSockets, INIT_TIMEOUT_MS, PING_INTERVAL_MS } from './ws/live-sockets.js';
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
 export interface AppDeps {
@@ -38,9 +43,24 @@ export interface AppDeps {
   resultCache?: ResultCache;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
+  /** Overrides for live-run WebSockets (tests): their runner, ping interval and init deadline. */
+  liveSocket?: { runner?: LiveRunner; pingIntervalMs?: number; initTimeoutMs?: number };
+}
+
+/** The HTTP server's part in live-run WebSockets: its `upgrade` handler and their shutdown. */
+export interface AppUpgrade {
+  handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Closes the live sockets (1001) once their runs end or after `timeoutMs`. */
+  close: (timeoutMs: number) => Promise<void>;
 }
 
 const METRICS = 'metrics';
+const UPGRADE = 'upgrade';
+
+/** Until the live runner is wired: every live run is refused as unavailable. */
+const NO_LIVE_RUNNER: LiveRunner = {
+  start: () => Promise.reject(new UpstreamUnavailableError('Live runs are not available')),
+};
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
@@ -98,12 +118,31 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
+  const liveSockets = createLiveSockets({
+    execution,
+    runner: deps.liveSocket?.runner ?? NO_LIVE_RUNNER,
+    apiKeys: deps.apiKeys ?? [],
+    corsOrigins: config.CORS_ORIGINS,
+    maxPayload: config.BODY_LIMIT,
+    executeLimit: executeLimiter,
+    executeMax: config.EXECUTE_RATE_LIMIT_MAX,
+    maxStdinBytes: config.MAX_STDIN_BYTES,
+    initTimeoutMs: deps.liveSocket?.initTimeoutMs ?? INIT_TIMEOUT_MS,
+    pingIntervalMs: deps.liveSocket?.pingIntervalMs ?? PING_INTERVAL_MS,
+    logger,
+  });
+  app.locals[UPGRADE] = {
+    handle: liveSockets.upgrade(app),
+    close: (timeoutMs) => liveSockets.close(timeoutMs),
+  } satisfies AppUpgrade;
   // Before the key check and the limits, so their errors are text on the plain-text routes too.
   app.use('/api/run', plainErrors());
   // A wrong or missing key is refused after the /api limit counted it against the address.
   app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
   app.use('/api', identifyClient);
   app.use('/api', apiLimiter);
+  // Before refuseFailedAuth: a browser's socket brings its key in the init frame, not a header.
+  app.use('/api/execute/ws', liveSockets.router);
   app.use('/api', refuseFailedAuth());
   app.use(
     '/api/usage',
@@ -151,6 +190,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound());
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** The live-socket upgrade handler of an app built by createApp, for its HTTP server. */
+export function appUpgrade(app: Express): AppUpgrade | undefined {
+  return app.locals[UPGRADE] as AppUpgrade | undefined;
 }
 
 /** The metrics of an app built by createApp, for the metrics listener (METRICS_PORT). */
