@@ -6,8 +6,9 @@ import type { Logger } from 'pino';
 import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
+import { createLiveRunner, type LiveRunner, type LiveRunnerDeps } from './live/live-runner.js';
+import { createExecuteStreamRouter } from './live/stream-routes.js';
 import type { ResultCache } from './execution/result-cache.js';
-import { UpstreamUnavailableError } from './errors.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { apiKeyAuth, getApiKey, refuseFailedAuth } from './middleware/api-key.js';
 import { clientKey } from './middleware/client-key.js';
@@ -26,7 +27,6 @@ import { createUsageRouter } from './routes/usage-routes.js';
 import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
 import type { SharedState } from './redis/shared-state.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
-import type { LiveRunner } from './ws/live-contract.js';
 import { createLiveSockets, INIT_TIMEOUT_MS, PING_INTERVAL_MS } from './ws/live-sockets.js';
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
@@ -43,8 +43,10 @@ export interface AppDeps {
   resultCache?: ResultCache;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
-  /** Overrides for live-run WebSockets (tests): their runner, ping interval and init deadline. */
-  liveSocket?: { runner?: LiveRunner; pingIntervalMs?: number; initTimeoutMs?: number };
+  /** Overrides for live runs (tests): the SSE ping interval and the slow-reader threshold. */
+  live?: Pick<LiveRunnerDeps, 'maxBufferedBytes'> & { pingMs?: number };
+  /** Overrides for live-run WebSockets (tests): their ping interval and init deadline. */
+  liveSocket?: { pingIntervalMs?: number; initTimeoutMs?: number };
 }
 
 /** The HTTP server's part in live-run WebSockets: its `upgrade` handler and their shutdown. */
@@ -55,18 +57,25 @@ export interface AppUpgrade {
 }
 
 const METRICS = 'metrics';
+const LIVE_RUNNER = 'liveRunner';
 const UPGRADE = 'upgrade';
-
-/** Until the live runner is wired: every live run is refused as unavailable. */
-const NO_LIVE_RUNNER: LiveRunner = {
-  start: () => Promise.reject(new UpstreamUnavailableError('Live runs are not available')),
-};
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, runtimes } = deps;
   const { execution, limiter } = createExecution(deps);
   const metrics = createMetrics({ limiter, runtimes, redis: deps.shared?.health });
+  // Live runs share the execution slots of POST /api/execute (#15).
+  const liveRunner = createLiveRunner({
+    config,
+    limiter,
+    runtimes,
+    metrics,
+    logger,
+    ...(deps.live?.maxBufferedBytes === undefined
+      ? {}
+      : { maxBufferedBytes: deps.live.maxBufferedBytes }),
+  });
   // Counters in Redis when instances share state, else in this process.
   const storeFor = (name: string): Store =>
     deps.shared
@@ -78,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
       : new MemoryStore();
   const app = express();
   app.locals[METRICS] = metrics;
+  app.locals[LIVE_RUNNER] = liveRunner;
 
   app.disable('x-powered-by');
   // Responses are per request (executions) or carry their own ETag (languages).
@@ -120,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
   }
   const liveSockets = createLiveSockets({
     execution,
-    runner: deps.liveSocket?.runner ?? NO_LIVE_RUNNER,
+    runner: liveRunner,
     apiKeys: deps.apiKeys ?? [],
     corsOrigins: config.CORS_ORIGINS,
     maxPayload: config.BODY_LIMIT,
@@ -165,6 +175,17 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api/execute/languages', createLanguagesRouter({ runtimes }));
   app.use(
+    '/api/execute/stream',
+    createExecuteStreamRouter({
+      execution,
+      runner: liveRunner,
+      bodyLimit: config.BODY_LIMIT,
+      limiter: executeLimiter,
+      refund: executeLimiter.refund,
+      ...(deps.live?.pingMs === undefined ? {} : { pingMs: deps.live.pingMs }),
+    }),
+  );
+  app.use(
     '/api/execute',
     createExecuteRouter({
       execution,
@@ -190,6 +211,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound());
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** The live runner of an app built by createApp, for routes outside Express (WebSocket upgrades). */
+export function appLiveRunner(app: Express): LiveRunner {
+  return app.locals[LIVE_RUNNER] as LiveRunner;
 }
 
 /** The live-socket upgrade handler of an app built by createApp, for its HTTP server. */

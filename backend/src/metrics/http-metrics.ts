@@ -10,6 +10,7 @@ import type { Metrics } from './metrics.js';
 export const ROUTE_LABELS = [
   '/api/execute',
   '/api/execute/languages',
+  '/api/execute/stream',
   '/api/execute/ws',
   '/api/run/:language',
   '/api/run/:language/:version',

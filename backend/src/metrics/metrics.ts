@@ -20,6 +20,10 @@ export interface Metrics {
   rateLimited: Counter;
   shed: Counter;
   resultCache: Counter<'result'>;
+  /** Live runs holding a Piston socket (and an execution slot), whether or not a client remains. */
+  liveRuns: Gauge;
+  liveOutputBytes: Counter<'stream'>;
+  liveOutcomes: Counter<'outcome'>;
 }
 
 /** Creates the registry and every metric; gauges read the limiter and runtime cache on scrape. */
@@ -136,6 +140,23 @@ export function createMetrics(options: MetricsOptions): Metrics {
       name: 'gateway_result_cache_total',
       help: 'Executions by how they were answered: hit, miss or coalesced',
       labelNames: ['result'],
+      registers,
+    }),
+    liveRuns: new Gauge({
+      name: 'gateway_live_runs_in_progress',
+      help: 'Live runs (SSE, WebSocket) holding a Piston socket and an execution slot',
+      registers,
+    }),
+    liveOutputBytes: new Counter({
+      name: 'gateway_live_output_bytes_total',
+      help: 'Program output forwarded to live-run clients, in bytes, by stream',
+      labelNames: ['stream'],
+      registers,
+    }),
+    liveOutcomes: new Counter({
+      name: 'gateway_live_runs_total',
+      help: 'Live runs ended for their client, by result status or error:<code>',
+      labelNames: ['outcome'],
       registers,
     }),
   };

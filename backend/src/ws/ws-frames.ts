@@ -4,7 +4,7 @@ import { BadRequestError, toErrorBody } from '../errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../middleware/json-text.js';
 import { parseBody } from '../middleware/validate.js';
 import { ExecuteRequestSchema, type ExecuteRequest } from '../schemas/execute-request.js';
-import type { LiveEvent } from './live-contract.js';
+import type { LiveEvent } from '../live/live-events.js';
 
 /** WebSocket close codes the gateway uses (RFC 6455 §7.4.1). */
 export const CLOSE = {

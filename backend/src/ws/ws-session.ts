@@ -6,7 +6,8 @@ import { toAppError } from '../middleware/error-handler.js';
 import type { ExecutionService } from '../execution/execution-service.js';
 import type { RefundableRateLimit } from '../middleware/rate-limit.js';
 import { NEVER_RAN } from '../routes/execute-steps.js';
-import type { LiveRun, LiveRunner, LiveSink } from './live-contract.js';
+import type { LiveSink } from '../live/live-events.js';
+import type { LiveRun, LiveRunner } from '../live/live-runner.js';
 import {
   CLOSE,
   closeCodeFor,

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import semver from 'semver';
 import { misbehave, sendJson, sendRaw, type FakeBehaviour } from './fake-piston-responses.js';
+import { attachFakePistonSocket, type FakePistonSocket } from './fake-piston-socket.js';
 import { executionFixtures, loadFixture } from './fixtures.js';
 import { listenOnStablePort } from './stable-port.js';
 
@@ -69,6 +70,8 @@ export interface FakePiston {
   /** Closes every open connection (a client's pooled ones too); the fake keeps listening. */
   dropConnections(): void;
   runtimeCalls(): RecordedRequest[];
+  /** Piston's live endpoint, `/api/v2/connect` (fake-piston-socket.ts). */
+  live: FakePistonSocket;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       else runJob(answer);
     });
   });
+  const live = attachFakePistonSocket(server, runtimes);
   server.on('connection', (socket) => {
     sockets.add(socket);
     accepted += 1;
@@ -271,8 +275,10 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       for (const socket of sockets) socket.destroy();
     },
     runtimeCalls: () => requests.filter((r) => r.path === '/api/v2/runtimes'),
+    live,
     close: () =>
       new Promise<void>((resolve) => {
+        live.close();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
