@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { ApiKey } from '../auth/api-keys.js';
-import { AppError, BadRequestError, UnauthorizedError } from '../errors.js';
+import { AppError, BadRequestError, ERROR_STATUS, UnauthorizedError } from '../errors.js';
 import { toAppError } from '../middleware/error-handler.js';
 import type { ExecutionService } from '../execution/execution-service.js';
 import type { RefundableRateLimit } from '../middleware/rate-limit.js';
@@ -121,9 +121,7 @@ export function serveLiveSession(
       if (phase === 'closing') return;
       ws.send(eventFrame(event));
       if (event.type === 'result') close(CLOSE.normal);
-      else if (event.type === 'error') {
-        close(event.code === 'overloaded' ? CLOSE.tryAgain : CLOSE.internal);
-      }
+      else if (event.type === 'error') close(closeCodeFor(event.code, statusOf(event.code)));
     },
     buffered: () => ws.bufferedAmount,
   };
@@ -205,6 +203,11 @@ export function serveLiveSession(
     closed,
     goAway: () => close(CLOSE.goingAway, 'server shutting down'),
   };
+}
+
+/** The HTTP status an error code travels with (500 for one the gateway does not know). */
+function statusOf(code: string): number {
+  return (ERROR_STATUS as Record<string, number | undefined>)[code] ?? 500;
 }
 
 /** The API key of the run: the header's, else the init frame's (refused when unknown). */

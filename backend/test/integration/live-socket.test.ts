@@ -113,6 +113,44 @@ describe('GET /api/execute/ws', () => {
     expect(client.frames.at(-1)).toMatchObject({ type: 'result', result: { status: 'killed' } });
   });
 
+  it('when stdin passes MAX_STDIN_BYTES, then an error frame payload_too_large and close 1008', async () => {
+    const t = await app({ MAX_STDIN_BYTES: '4' });
+    t.fake.live.behave({ mode: 'hang' });
+    const client = await open(t);
+
+    send(client, { type: 'init', ...HELLO });
+    await waitFor(() => Promise.resolve(types(client).includes('stage')));
+    send(client, { type: 'stdin', data: 'abcdef' });
+
+    expect((await client.closed).code).toBe(1008);
+    expect(client.frames.at(-1)).toMatchObject({ type: 'error', code: 'payload_too_large' });
+  });
+
+  it('when stdin is sent right behind init, then it reaches the program once the run starts', async () => {
+    const t = await app();
+    const client = await open(t);
+
+    send(client, { type: 'init', language: 'python', code: INTERACTIVE });
+    send(client, { type: 'stdin', data: 'Ada\n' });
+    send(client, { type: 'stdin', data: '36\n' });
+
+    expect((await client.closed).code).toBe(1000);
+    expect(client.frames.at(-1)).toMatchObject({ result: { output: 'name? hello Ada\nage 36\n' } });
+  });
+
+  it('when a frame after init is neither stdin nor kill, then invalid_request and close 1008', async () => {
+    const t = await app();
+    t.fake.live.behave({ mode: 'hang' });
+    const client = await open(t);
+
+    send(client, { type: 'init', ...HELLO });
+    await waitFor(() => Promise.resolve(types(client).includes('stage')));
+    send(client, { type: 'init', ...HELLO });
+
+    expect((await client.closed).code).toBe(1008);
+    expect(client.frames.at(-1)).toMatchObject({ type: 'error', code: 'invalid_request' });
+  });
+
   it.each([
     ['an invalid body', { type: 'init', language: 'python' }, 'invalid_request'],
     ['an unknown language', { type: 'init', language: 'cobol', code: 'x' }, 'unsupported_language'],
