@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
@@ -16,15 +18,18 @@ import { useCommonMiddleware } from './middleware/common.js';
 import { createErrorHandler } from './middleware/error-handler.js';
 import { notFound } from './middleware/not-found.js';
 import { createRateLimit } from './middleware/rate-limit.js';
+import { plainErrors } from './plain/plain-errors.js';
 import type { PistonClient } from './piston/piston-client.js';
 import { createExecuteRouter } from './routes/execute-routes.js';
 import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
 import { createLanguagesRouter } from './routes/languages-routes.js';
 import { createMetricsRouter } from './routes/metrics-routes.js';
+import { createRunRouter } from './routes/run-routes.js';
 import { createUsageRouter } from './routes/usage-routes.js';
 import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
 import type { SharedState } from './redis/shared-state.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
+import { createLiveSockets, INIT_TIMEOUT_MS, PING_INTERVAL_MS } from './ws/live-sockets.js';
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
 export interface AppDeps {
@@ -42,10 +47,20 @@ export interface AppDeps {
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
   /** Overrides for live runs (tests): the SSE ping interval and the slow-reader threshold. */
   live?: Pick<LiveRunnerDeps, 'maxBufferedBytes'> & { pingMs?: number };
+  /** Overrides for live-run WebSockets (tests): their ping interval and init deadline. */
+  liveSocket?: { pingIntervalMs?: number; initTimeoutMs?: number };
+}
+
+/** The HTTP server's part in live-run WebSockets: its `upgrade` handler and their shutdown. */
+export interface AppUpgrade {
+  handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Closes the live sockets (1001) once their runs end or after `timeoutMs`. */
+  close: (timeoutMs: number) => Promise<void>;
 }
 
 const METRICS = 'metrics';
 const LIVE_RUNNER = 'liveRunner';
+const UPGRADE = 'upgrade';
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
@@ -115,10 +130,31 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
+  const liveSockets = createLiveSockets({
+    execution,
+    runner: liveRunner,
+    apiKeys: deps.apiKeys ?? [],
+    corsOrigins: config.CORS_ORIGINS,
+    maxPayload: config.BODY_LIMIT,
+    executeLimit: executeLimiter,
+    executeMax: config.EXECUTE_RATE_LIMIT_MAX,
+    maxStdinBytes: config.MAX_STDIN_BYTES,
+    initTimeoutMs: deps.liveSocket?.initTimeoutMs ?? INIT_TIMEOUT_MS,
+    pingIntervalMs: deps.liveSocket?.pingIntervalMs ?? PING_INTERVAL_MS,
+    logger,
+  });
+  app.locals[UPGRADE] = {
+    handle: liveSockets.upgrade(app),
+    close: (timeoutMs) => liveSockets.close(timeoutMs),
+  } satisfies AppUpgrade;
+  // Before the key check and the limits, so their errors are text on the plain-text routes too.
+  app.use('/api/run', plainErrors());
   // A wrong or missing key is refused after the /api limit counted it against the address.
   app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
   app.use('/api', identifyClient);
   app.use('/api', apiLimiter);
+  // Before refuseFailedAuth: a browser's socket brings its key in the init frame, not a header.
+  app.use('/api/execute/ws', liveSockets.router);
   app.use('/api', refuseFailedAuth());
   app.use(
     '/api/usage',
@@ -176,6 +212,16 @@ export function createApp(deps: AppDeps): Express {
   );
   // Errors under Piston's paths (the API key and rate limits above included) in Piston's shape.
   app.use(PISTON_COMPAT_PATHS, createErrorHandler(logger, pistonErrorBody));
+  app.use(
+    '/api/run',
+    createRunRouter({
+      execution,
+      metrics,
+      bodyLimit: config.BODY_LIMIT,
+      limiter: executeLimiter,
+      refund: executeLimiter.refund,
+    }),
+  );
 
   app.use(notFound());
   app.use(createErrorHandler(logger));
@@ -185,6 +231,11 @@ export function createApp(deps: AppDeps): Express {
 /** The live runner of an app built by createApp, for routes outside Express (WebSocket upgrades). */
 export function appLiveRunner(app: Express): LiveRunner {
   return app.locals[LIVE_RUNNER] as LiveRunner;
+}
+
+/** The live-socket upgrade handler of an app built by createApp, for its HTTP server. */
+export function appUpgrade(app: Express): AppUpgrade | undefined {
+  return app.locals[UPGRADE] as AppUpgrade | undefined;
 }
 
 /** The metrics of an app built by createApp, for the metrics listener (METRICS_PORT). */

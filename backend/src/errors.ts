@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   invalid_api_key: 401,
   api_key_required: 401,
+  origin_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
@@ -92,6 +93,11 @@ export class UnauthorizedError extends AppError {
   ) {
     super(message, options);
   }
+}
+
+/** A browser page from an origin outside CORS_ORIGINS opened a WebSocket (403). */
+export class ForbiddenOriginError extends AppError {
+  readonly code = 'origin_not_allowed';
 }
 
 /** No route matches the request. */

@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, ServerResponse, type Server } from 'node
 import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { appUpgrade } from './app.js';
 import type { Config } from './config.js';
 import { capConnections, type ConnectionCap } from './connection-cap.js';
 
@@ -123,6 +124,9 @@ export async function startServer(
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = requestTimeoutMs(config);
   const connections = capConnections(server, { max: config.MAX_CONNECTIONS, logger });
+  // Live-run WebSockets on the same port; their sockets count against MAX_CONNECTIONS too.
+  const upgrade = appUpgrade(app);
+  if (upgrade) server.on('upgrade', upgrade.handle);
   await listen(server, config);
   const { port, address: host } = server.address() as AddressInfo;
 
@@ -136,7 +140,12 @@ export async function startServer(
       const res = responses.get(socket);
       if (res && !res.headersSent) res.shouldKeepAlive = false;
     }
-    closing = closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+    // Upgraded sockets are no HTTP connections: closeGracefully cannot close them, so live
+    // runs get the same time to finish, then 1001.
+    closing = Promise.all([
+      closeGracefully(server, config.SHUTDOWN_TIMEOUT_MS, logger),
+      upgrade?.close(config.SHUTDOWN_TIMEOUT_MS),
+    ]).then(() => undefined);
     return closing;
   }
 

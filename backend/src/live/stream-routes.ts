@@ -6,6 +6,7 @@ import { getRequestId } from '../middleware/request-id.js';
 import { requireJson } from '../middleware/require-json.js';
 import { parseBody } from '../middleware/validate.js';
 import { createRouter } from '../routes/create-router.js';
+import { NEVER_RAN } from '../routes/execution-steps.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 import type { LiveRunner } from './live-runner.js';
 import { createSseSink } from './sse-sink.js';
@@ -21,9 +22,6 @@ export interface ExecuteStreamRouterDeps {
   /** Interval of the `: ping` comments (default 15 s). */
   pingMs?: number;
 }
-
-/** Error codes of runs that never reached Piston's sandbox, as for `POST /api/execute`. */
-export const NEVER_RAN = new Set(['overloaded', 'upstream_unavailable']);
 
 /**
  * `POST /api/execute/stream`: the body of `POST /api/execute`, validated and prepared the same

@@ -63,14 +63,25 @@ export function apiKeyAuth(options: ApiKeyOptions): RequestHandler {
  */
 export function refuseFailedAuth(): RequestHandler {
   return function refuseFailedAuthMiddleware(_req, res, next) {
-    const failure = res.locals[AUTH_FAILURE] as AuthFailure | undefined;
-    if (!failure) {
-      next();
-      return;
-    }
-    res.setHeader('WWW-Authenticate', failure.challenge);
-    throw failure.error;
+    throwAuthFailure(res);
+    next();
   };
+}
+
+/** Throws the 401 apiKeyAuth() noted for this request, with its challenge; else returns. */
+export function throwAuthFailure(res: Response): void {
+  const failure = res.locals[AUTH_FAILURE] as AuthFailure | undefined;
+  if (!failure) return;
+  res.setHeader('WWW-Authenticate', failure.challenge);
+  throw failure.error;
+}
+
+/**
+ * The credentials apiKeyAuth() refused for this request, if any: for the WebSocket route, where
+ * a browser sends its key in the first frame, not in a header.
+ */
+export function getAuthFailure(res: Response): UnauthorizedError | undefined {
+  return (res.locals[AUTH_FAILURE] as AuthFailure | undefined)?.error;
 }
 
 function fail(res: Response, failure: AuthFailure): void {

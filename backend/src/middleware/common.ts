@@ -15,6 +15,12 @@ const EXPOSED_HEADERS = [
   'RateLimit-Policy',
   'Retry-After',
   'ETag',
+  // The outcome of a plain-text run (POST /api/run/:language).
+  'X-Exit-Code',
+  'X-Signal',
+  'X-Status',
+  'X-Language',
+  'X-Version',
 ];
 
 /**

@@ -7,6 +7,7 @@ import {
   ClientGoneError,
   InternalServerError,
   toErrorBody,
+  type ErrorBody,
 } from '../errors.js';
 import { isFailure, setLoggedError } from './observe-requests.js';
 import { getRequestId } from './request-id.js';
@@ -52,8 +53,19 @@ export function createErrorHandler(
   };
 }
 
+const ERROR_WRITER = 'errorWriter';
+
 /**
- * Answers with an error's status, its `Retry-After` and the JSON error body. For a route whose
+ * Makes this response's errors use another format than the JSON body (the plain-text routes
+ * answer one line of text); status, `Retry-After` and logging stay the error handler's.
+ */
+export function setErrorWriter(res: Response, writer: (body: ErrorBody) => void): void {
+  res.locals[ERROR_WRITER] = writer;
+}
+
+/**
+ * Answers with an error's status, its `Retry-After` and the JSON error body (or the format
+ * setErrorWriter chose). For a route whose
  * error is an expected answer rather than a failure (a readiness probe's "not ready"); everything
  * thrown goes through the error handler, which also decides what to log.
  */
@@ -67,7 +79,10 @@ export function sendError(
   if (appError.retryAfterSeconds !== undefined) {
     res.setHeader('Retry-After', String(appError.retryAfterSeconds));
   }
-  res.status(appError.statusCode).json(toBody(appError, getRequestId(res)));
+  const writer = res.locals[ERROR_WRITER] as ((body: ErrorBody) => void) | undefined;
+  res.status(appError.statusCode);
+  if (writer) writer(toErrorBody(appError, getRequestId(res)));
+  else res.json(toBody(appError, getRequestId(res)));
 }
 
 /** Translates anything thrown into an AppError with a safe message. */

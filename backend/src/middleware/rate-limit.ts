@@ -29,6 +29,12 @@ export interface RefundableRateLimit extends RateLimitRequestHandler {
    * open). A store that fails here reports it itself (Redis health); the refund is then lost.
    */
   refund: (req: Request, res: Response) => void;
+  /**
+   * Counts one hit for a client key outside Express (a WebSocket's run), in the same counters
+   * as the handler. Rejects with 429 rate_limited (with `retryAfterSeconds`) past `limit`; else
+   * resolves to the refund of that hit, which gives it back only within its window.
+   */
+  hit: (key: string, limit: number) => Promise<() => void>;
 }
 
 /**
@@ -71,13 +77,36 @@ export function createRateLimit(options: RateLimitOptions): RefundableRateLimit 
       next(new RateLimitedError(`Too many requests; try again${when}`));
     },
   });
+  const giveBack = (key: string, resetTime: Date | undefined) => {
+    if (!resetTime || Date.now() >= resetTime.getTime()) return;
+    (async () => {
+      await store.decrement(key);
+    })().catch(() => undefined);
+  };
   return Object.assign(handler, {
     refund: (req: Request, res: Response) => {
       const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty];
-      if (!counted?.resetTime || Date.now() >= counted.resetTime.getTime()) return;
-      (async () => {
-        await store.decrement(getClientKey(res));
-      })().catch(() => undefined);
+      giveBack(getClientKey(res), counted?.resetTime);
+    },
+    hit: async (key: string, max: number) => {
+      let counted: Awaited<ReturnType<Store['increment']>>;
+      try {
+        counted = await store.increment(key);
+      } catch (error) {
+        // As the handler does: a shared store that fails lets the client through.
+        if (shared) return () => undefined;
+        throw error;
+      }
+      if (counted.totalHits > max) {
+        const wait = counted.resetTime
+          ? counted.resetTime.getTime() - Date.now()
+          : options.windowMs;
+        const seconds = Math.max(1, Math.ceil(wait / 1000));
+        throw new RateLimitedError(`Too many requests; try again in ${seconds} seconds`, {
+          retryAfterSeconds: seconds,
+        });
+      }
+      return () => giveBack(key, counted.resetTime);
     },
   });
 }

@@ -27,7 +27,7 @@ export interface ExecutionStepsOptions {
 }
 
 /** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
-const NEVER_RAN = new Set(['overloaded', 'upstream_unavailable']);
+export const NEVER_RAN: ReadonlySet<string> = new Set(['overloaded', 'upstream_unavailable']);
 
 /** What the cache-lookup step hands to the execution step of the same request. */
 interface Pending {

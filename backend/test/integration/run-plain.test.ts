@@ -1,0 +1,337 @@
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, useTestApps, type TestApp } from '../support/build-test-app.js';
+import { expectError } from '../support/expect-error.js';
+import { loadFixture } from '../support/fixtures.js';
+
+const HELLO = 'print("Hello, World!")';
+const HELLO_FILE = `${HELLO}\n`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp({ BODY_LIMIT: '4096', MAX_CODE_BYTES: '2048' });
+});
+afterAll(async () => {
+  await t.close();
+});
+afterEach(() => {
+  t.fake.behave('execute', undefined);
+});
+
+const run = (path = '/api/run/python') => request(t.app).post(path);
+const lastPistonBody = () => t.fake.lastExecuteBody();
+
+/** Asserts the one-line text error of the plain-text routes. */
+function expectTextError(res: request.Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+  expect(res.text).toMatch(new RegExp(`^error: .+ \\(${code}\\)\\n$`));
+  expect(res.text.split('\n')).toHaveLength(2);
+}
+
+describe('POST /api/run/:language', () => {
+  it('when the program is a text/plain body, then the answer is its output as text with the outcome in headers', async () => {
+    const res = await run().type('text/plain').send(HELLO);
+
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.text).toBe('Hello, World!\n');
+    expect(res.headers).toMatchObject({
+      'x-exit-code': '0',
+      'x-signal': '',
+      'x-status': 'ok',
+      'x-language': 'python',
+      'x-version': '3.11.2',
+      'x-cache': 'MISS',
+    });
+    expect(lastPistonBody()).toMatchObject({
+      language: 'python',
+      version: '3.11.2',
+      files: [{ name: 'main.py', content: HELLO }],
+      stdin: '',
+      args: [],
+    });
+  });
+
+  it('when the version is in the path and the body is octet-stream, then that version runs', async () => {
+    const res = await run('/api/run/py/3.x')
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.from('print(2)'));
+
+    expect(res.status).toBe(200);
+    expect(lastPistonBody()).toMatchObject({ language: 'python', version: '3.11.2' });
+  });
+
+  it('when curl --data-binary sends a file (form-encoded, line breaks kept), then it runs as it is', async () => {
+    const code = 'import sys\nprint(1)\n';
+    const res = await run().type('application/x-www-form-urlencoded').send(code);
+
+    expect(res.status).toBe(200);
+    expect(lastPistonBody()).toMatchObject({ files: [{ content: code }] });
+  });
+
+  it('when curl -d sends a file (form-encoded, line breaks stripped), then it is a 415 saying to use --data-binary', async () => {
+    const calls = t.fake.executeCalls().length;
+    const res = await run().type('application/x-www-form-urlencoded').send('import sysprint(1)');
+
+    expectTextError(res, 415, 'unsupported_media_type');
+    expect(res.text).toContain('--data-binary @file');
+    expect(t.fake.executeCalls()).toHaveLength(calls);
+  });
+
+  it('when the body is JSON or another type, then it is a 415 naming what to send', async () => {
+    expectTextError(await run().type('application/json').send('{}'), 415, 'unsupported_media_type');
+    expectTextError(
+      await run().set('content-type', 'text/plain; charset=latin1').send('print(1)'),
+      415,
+      'unsupported_media_type',
+    );
+  });
+
+  it('when the query has stdin, repeated args and a timeout, then Piston gets them', async () => {
+    const res = await run('/api/run/python?stdin=hi&args=a&args=b%20c&timeout=1500')
+      .type('text/plain')
+      .send(HELLO_FILE);
+
+    expect(res.status).toBe(200);
+    expect(lastPistonBody()).toMatchObject({ stdin: 'hi', args: ['a', 'b c'], run_timeout: 1500 });
+  });
+
+  it('when the program is a multipart code file with stdin and args parts, then Piston gets them', async () => {
+    const res = await run()
+      .attach('code', Buffer.from(HELLO_FILE), 'main.py')
+      .attach('stdin', Buffer.from('line 1\nline 2\n'), 'input.txt')
+      .field('args', 'x')
+      .field('args', 'ü y');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('ok\n');
+    expect(lastPistonBody()).toMatchObject({
+      files: [{ content: HELLO_FILE }],
+      stdin: 'line 1\nline 2\n',
+      args: ['x', 'ü y'],
+    });
+  });
+
+  it('when the code is a multipart text field, then it runs too', async () => {
+    const res = await run().field('code', HELLO).field('stdin', 'z');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('Hello, World!\n');
+    expect(lastPistonBody()).toMatchObject({ stdin: 'z' });
+  });
+
+  it.each([
+    ['no code part', (r: request.Test) => r.field('stdin', 'x')],
+    ['an unknown part', (r: request.Test) => r.field('code', HELLO).field('stdn', 'x')],
+    ['the code twice', (r: request.Test) => r.field('code', HELLO).field('code', HELLO)],
+    [
+      'an args file',
+      (r: request.Test) => r.field('code', HELLO).attach('args', Buffer.from('a'), 'a'),
+    ],
+    [
+      'three files',
+      (r: request.Test) =>
+        r
+          .attach('code', Buffer.from('1'), 'a')
+          .attach('stdin', Buffer.from('1'), 'b')
+          .attach('x', Buffer.from('1'), 'c'),
+    ],
+  ])('when a form has %s, then it is a 400', async (_name, build) => {
+    expectTextError(await build(run()), 400, 'invalid_request');
+  });
+
+  it('when stdin comes from both the query and a part, then it is a 400', async () => {
+    const res = await run('/api/run/python?stdin=a').field('code', HELLO).field('stdin', 'b');
+
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain('stdin send stdin in the query or as a part, not both');
+  });
+
+  it.each([
+    ['an unknown query parameter', '/api/run/python?stdn=1', 'stdn is not a recognised'],
+    ['stdin twice', '/api/run/python?stdin=1&stdin=2', 'stdin must be given once'],
+    ['a timeout that is not a number', '/api/run/python?timeout=1e3', 'timeout must be a whole'],
+    ['a zero timeout', '/api/run/python?timeout=0', 'timeout must be a positive'],
+    ['an argument with NUL', '/api/run/python?args=a%00b', 'args.0 must not contain the NUL'],
+  ])('when the query has %s, then it is a 400 naming it', async (_name, path, message) => {
+    const res = await run(path).type('text/plain').send(HELLO);
+
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain(message);
+  });
+
+  it('when the program is not UTF-8, in the body or in a form, then it is a 400', async () => {
+    const latin1 = Buffer.from('print("caf\xe9")', 'latin1');
+    const raw = await run().set('content-type', 'application/octet-stream').send(latin1);
+    const form = await run().attach('code', latin1, 'main.py');
+
+    expectTextError(raw, 400, 'invalid_request');
+    expect(raw.text).toContain('code must be UTF-8 text');
+    expectTextError(form, 400, 'invalid_request');
+  });
+
+  it('when the body is empty, then it is a 400', async () => {
+    const res = await run().type('text/plain').send('');
+
+    expectTextError(res, 400, 'invalid_request');
+  });
+
+  it('when the body is over BODY_LIMIT or the code over MAX_CODE_BYTES, then it is a 413', async () => {
+    const overBody = await run().type('text/plain').send('#'.repeat(5000));
+    const overForm = await run().attach('code', Buffer.from('#'.repeat(5000)), 'main.py');
+    const overCode = await run().type('text/plain').send('#'.repeat(3000));
+
+    expectTextError(overBody, 413, 'payload_too_large');
+    expectTextError(overForm, 413, 'payload_too_large');
+    expectTextError(overCode, 413, 'payload_too_large');
+    expect(overCode.text).toContain('code is larger than 2048 bytes');
+  });
+
+  it('when the language is unknown, then the error is one line naming the code', async () => {
+    const res = await run('/api/run/cobol').type('text/plain').send(HELLO);
+
+    expectTextError(res, 400, 'unsupported_language');
+  });
+
+  it('when the client accepts JSON, then errors are the JSON error body', async () => {
+    const res = await run('/api/run/cobol')
+      .set('accept', 'application/json')
+      .type('text/plain')
+      .send(HELLO);
+
+    expectError(res, 400, 'unsupported_language');
+  });
+
+  it('when the method is GET, then it is a 405 as text', async () => {
+    const res = await request(t.app).get('/api/run/python');
+
+    expectTextError(res, 405, 'method_not_allowed');
+    expect(res.headers.allow).toBe('POST');
+  });
+
+  it('when the program compiles with errors, then the answer is the compiler output', async () => {
+    const fixture = loadFixture('c-compile-error');
+    const source = (fixture.request.body as { files: { content: string }[] }).files[0]!.content;
+
+    const res = await run('/api/run/c').type('text/plain').send(source);
+
+    expect(res.status).toBe(200);
+    expect(res.headers['x-status']).toBe('compile_error');
+    expect(res.headers['x-exit-code']).toBe('1');
+    expect(res.text).toContain("error: expected ';' before 'return'");
+  });
+});
+
+describe('POST /api/run/:language on the execution path of POST /api/execute', () => {
+  const app = useTestApps();
+
+  it('when POST /api/execute ran the same program, then the plain run is a cache hit, uncharged', async () => {
+    const a = await app({ RESULT_CACHE_TTL_MS: '60000', EXECUTE_RATE_LIMIT_MAX: '1' });
+    await request(a.app).post('/api/execute').send({ language: 'python', code: HELLO });
+
+    const res = await request(a.app).post('/api/run/python').type('text/plain').send(HELLO);
+
+    expect(res.status).toBe(200);
+    expect(res.headers['x-cache']).toBe('HIT');
+    expect(res.text).toBe('Hello, World!\n');
+    expect(a.fake.executeCalls()).toHaveLength(1);
+  });
+
+  it('when the execution limit is used up, then the plain run is a 429 as text with Retry-After', async () => {
+    const a = await app({ EXECUTE_RATE_LIMIT_MAX: '1' });
+    await request(a.app).post('/api/execute').send({ language: 'python', code: 'print(1)' });
+
+    const res = await request(a.app).post('/api/run/python').type('text/plain').send('print(2)');
+
+    expectTextError(res, 429, 'rate_limited');
+    expect(res.headers['retry-after']).toBeDefined();
+  });
+
+  it('when Piston cannot be reached, then the execution is given back', async () => {
+    const a = await app({ EXECUTE_RATE_LIMIT_MAX: '1' });
+    a.fake.behave('execute', { kind: 'reset' });
+    const first = await request(a.app).post('/api/run/python').type('text/plain').send('print(1)');
+    a.fake.behave('execute', undefined);
+
+    const second = await request(a.app).post('/api/run/python').type('text/plain').send('print(2)');
+
+    expectTextError(first, 503, 'upstream_unavailable');
+    expect(second.status).toBe(200);
+  });
+
+  it('when a form has more parts than args allow, then it is a 400 without reading on', async () => {
+    const a = await app({ BODY_LIMIT: '65536' });
+    let req = request(a.app).post('/api/run/python').field('code', HELLO);
+    for (let i = 0; i < 70; i += 1) req = req.field('args', String(i));
+
+    const res = await req;
+
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain('more than 66 parts');
+  });
+
+  it('when an API key is required and missing, then the 401 is one line of text', async () => {
+    const a = await app({ REQUIRE_API_KEY: 'true', API_KEYS: 'ci:k-0123456789abcdef:10' });
+
+    const res = await request(a.app).post('/api/run/python').type('text/plain').send(HELLO);
+
+    expectTextError(res, 401, 'api_key_required');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+});
+
+/** Generous for a linear pass over a 1 MB body on a loaded machine; quadratic would be seconds. */
+const PARSE_BOUND_MS = 2000;
+
+describe('POST /api/run/:language on adversarial input', () => {
+  const app = useTestApps();
+
+  it('when a form is a megabyte of almost-boundaries, then it is read in bounded time', async () => {
+    const a = await app();
+    const boundary = 'b'.repeat(70);
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="code"; filename="m.py"\r\n\r\n`;
+    const filler = `\r\n--${boundary.slice(0, 69)}`.repeat(Math.floor(1_000_000 / 74));
+    const body = Buffer.from(`${head}${filler}\r\n--${boundary}--\r\n`);
+
+    const started = performance.now();
+    const res = await request(a.app)
+      .post('/api/run/python')
+      .set('content-type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
+    const elapsed = performance.now() - started;
+
+    // The code part is over MAX_CODE_BYTES: refused, but only after a linear read.
+    expect(res.status).toBe(413);
+    expect(elapsed).toBeLessThan(PARSE_BOUND_MS);
+  });
+
+  it('when a form has thousands of tiny parts, then it stops at the part limit in bounded time', async () => {
+    const a = await app();
+    const part = '--x\r\nContent-Disposition: form-data; name="args"\r\n\r\na\r\n';
+    const body = Buffer.from(`${part.repeat(15_000)}--x--\r\n`);
+
+    const started = performance.now();
+    const res = await request(a.app)
+      .post('/api/run/python')
+      .set('content-type', 'multipart/form-data; boundary=x')
+      .send(body);
+    const elapsed = performance.now() - started;
+
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('more than 66 parts');
+    expect(elapsed).toBeLessThan(PARSE_BOUND_MS);
+  });
+
+  it('when the query is thousands of separators and repeated args, then it is refused in bounded time', async () => {
+    const a = await app();
+    const query = `${'&'.repeat(6000)}${'args=%00&'.repeat(600)}timeout=${'9'.repeat(100)}`;
+
+    const started = performance.now();
+    const res = await request(a.app).post(`/api/run/python?${query}`).type('text/plain').send('1');
+    const elapsed = performance.now() - started;
+
+    expect(res.status).toBe(400);
+    expect(elapsed).toBeLessThan(PARSE_BOUND_MS);
+  });
+});
