@@ -224,7 +224,10 @@ export function attachFakePistonSocket(
       const chunk = 'x'.repeat(chunkBytes - 1) + '\n';
       const pump = () => {
         // The program prints on to its timeout whether or not anyone listens (defect 3).
-        if (ws.readyState !== ws.OPEN) return later(Math.max(0, until - Date.now()), endJob);
+        if (ws.readyState !== ws.OPEN) {
+          later(Math.max(0, until - Date.now()), endJob);
+          return;
+        }
         if (Date.now() >= until) {
           send({ type: 'exit', stage: 'run', code: null, signal: 'SIGKILL' });
           endJob();
