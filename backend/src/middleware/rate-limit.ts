@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import {
   rateLimit,
@@ -28,8 +29,18 @@ export interface RefundableRateLimit extends RateLimitRequestHandler {
    * key without expiry). Nothing is given back when nothing was counted (a store that failed
    * open). A store that fails here reports it itself (Redis health); the refund is then lost.
    */
-  refund: (req: Request, res: Response) => void;
+  refund: (req: Request, res: Response, count?: number) => void;
+  /**
+   * Counts `count` hits at once for one request that needs that many executions (test cases, a
+   * batch's run), without the middleware: all of them when they fit what is left of the client's
+   * limit, else none (the request is then refused with 429 and nothing is charged). Updates the
+   * `RateLimit` headers; `refund` gives them back like the middleware's.
+   */
+  charge: (req: Request, res: Response, count: number) => Promise<ChargeOutcome>;
 }
+
+/** What `charge` decided. */
+export type ChargeOutcome = { allowed: true } | { allowed: false; error: RateLimitedError };
 
 /**
  * A per-client rate limiter (keyed by clientKey()) that sends the standard `RateLimit` headers (IETF draft 8) and,
@@ -71,13 +82,103 @@ export function createRateLimit(options: RateLimitOptions): RefundableRateLimit 
       next(new RateLimitedError(`Too many requests; try again${when}`));
     },
   });
+  const charge = createCharge(options, countProperty);
   return Object.assign(handler, {
-    refund: (req: Request, res: Response) => {
+    refund: (req: Request, res: Response, count = 1) => {
       const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty];
       if (!counted?.resetTime || Date.now() >= counted.resetTime.getTime()) return;
       (async () => {
-        await store.decrement(getClientKey(res));
+        for (let i = 0; i < count; i += 1) await store.decrement(getClientKey(res));
       })().catch(() => undefined);
     },
+    charge,
   });
+}
+
+/** `charge` of a limiter: `count` increments of the store, taken back when they do not fit. */
+function createCharge(options: RateLimitOptions, countProperty: string) {
+  const { store, limit, name, windowMs } = options;
+  const shared = !store.localKeys;
+  return async function charge(req: Request, res: Response, count: number): Promise<ChargeOutcome> {
+    if (count <= 0) return { allowed: true };
+    const key = getClientKey(res);
+    const max = typeof limit === 'number' ? limit : limit(res);
+    let hits: Awaited<ReturnType<Store['increment']>> | undefined;
+    let counted = 0;
+    try {
+      for (; counted < count; counted += 1) hits = await store.increment(key);
+    } catch (error) {
+      // As the middleware does: a shared store that fails lets the request through.
+      if (shared) return { allowed: true };
+      throw error;
+    }
+    const used = hits?.totalHits ?? count;
+    const resetTime = hits?.resetTime;
+    const info: RateLimitInfo = {
+      limit: max,
+      used,
+      remaining: Math.max(max - used, 0),
+      resetTime,
+      key,
+    };
+    const resetSeconds = resetTime
+      ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
+      : Math.ceil(windowMs / 1000);
+    if (used <= max) {
+      (req as unknown as Record<string, RateLimitInfo>)[countProperty] = info;
+      setHeaders(res, name, info, windowMs, resetSeconds);
+      return { allowed: true };
+    }
+    try {
+      for (let i = 0; i < counted; i += 1) await store.decrement(key);
+    } catch {
+      // A store that fails here reports it itself; the hits are then lost, as with refund.
+    }
+    setHeaders(
+      res,
+      name,
+      { ...info, remaining: Math.max(max - used + counted, 0) },
+      windowMs,
+      resetSeconds,
+    );
+    return {
+      allowed: false,
+      error: new RateLimitedError(
+        `This needs ${count} executions and ${Math.max(max - used + counted, 0)} are left; try again in ${resetSeconds} seconds`,
+        { retryAfterSeconds: resetSeconds },
+      ),
+    };
+  };
+}
+
+/**
+ * The IETF draft-8 `RateLimit` and `RateLimit-Policy` headers, as express-rate-limit writes them
+ * (its partition key is the first 12 hex digits of the key's SHA-256, in base64), replacing the
+ * ones the middleware or an earlier charge of the same limiter wrote.
+ */
+function setHeaders(
+  res: Response,
+  name: string,
+  info: RateLimitInfo,
+  windowMs: number,
+  resetSeconds: number,
+): void {
+  if (res.headersSent) return;
+  const partition = Buffer.from(
+    createHash('sha256').update(info.key).digest('hex').slice(0, 12),
+  ).toString('base64');
+  const mine = (value: string) => value.startsWith(`"${name}";`);
+  const others = (header: string) =>
+    [res.getHeader(header) ?? []]
+      .flat()
+      .map(String)
+      .filter((value) => !mine(value));
+  res.setHeader('RateLimit', [
+    ...others('RateLimit'),
+    `"${name}"; r=${info.remaining}; t=${resetSeconds}`,
+  ]);
+  res.setHeader('RateLimit-Policy', [
+    ...others('RateLimit-Policy'),
+    `"${name}"; q=${info.limit}; w=${Math.ceil(windowMs / 1000)}; pk=:${partition}:`,
+  ]);
 }
