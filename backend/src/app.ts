@@ -131,6 +131,7 @@ export function createApp(deps: AppDeps): Express {
       bodyLimit: config.BODY_LIMIT,
       maxRuns: config.MAX_BATCH_SIZE,
       maxTests: config.MAX_TESTS,
+      parallelism: config.MAX_CONCURRENT_EXECUTIONS,
       // Each run is charged as a request of its own would be, without the per-request middleware.
       charge: executeLimiter.charge,
       refund: executeLimiter.refund,
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): Express {
       metrics,
       bodyLimit: config.BODY_LIMIT,
       maxTests: config.MAX_TESTS,
+      parallelism: config.MAX_CONCURRENT_EXECUTIONS,
       limiter: executeLimiter,
       // An execution that never ran (shed, or Piston unreachable) is not charged to the client.
       refund: executeLimiter.refund,

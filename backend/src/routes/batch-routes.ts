@@ -18,6 +18,7 @@ import {
   type TestsResponse,
 } from '../schemas/verdicts.js';
 import { executionsToCharge, planRun, runPlan, type RunPlan } from '../verdicts/run-plan.js';
+import { createRequestPool } from '../verdicts/request-pool.js';
 import { abortOnClose } from '../verdicts/tests-handler.js';
 import { createRouter } from './create-router.js';
 import { createExecutionRecorder } from './execute-routes.js';
@@ -36,6 +37,8 @@ export interface BatchRouterDeps {
   maxRuns: number;
   /** Most test cases in one run (MAX_TESTS). */
   maxTests: number;
+  /** Most executions of the batch in flight at once (MAX_CONCURRENT_EXECUTIONS). */
+  parallelism: number;
 }
 
 type RunResult = ExecuteResponse | TestsResponse | ErrorBody;
@@ -85,10 +88,15 @@ export function createBatchRouter(deps: BatchRouterDeps): Router {
         if (!charged.allowed) plans[index] = errorObject(res, charged.error);
       }
       const controller = abortOnClose(res);
+      const context = {
+        record,
+        pool: createRequestPool(deps.parallelism),
+        signal: controller.signal,
+      };
       const results = await Promise.all(
         plans.map(async (one): Promise<RunResult> => {
           if ('error' in one) return one;
-          const outcome = await runPlan(deps.execution, one, record, controller.signal);
+          const outcome = await runPlan(deps.execution, one, context);
           if (outcome.notRun > 0) deps.refund(req, res, outcome.notRun);
           return outcome.ok ? outcome.body : errorObject(res, outcome.error);
         }),

@@ -28,6 +28,8 @@ export interface ExecuteRouterDeps {
   bodyLimit: number;
   /** Most test cases in one request (MAX_TESTS). */
   maxTests: number;
+  /** Most executions of one request in flight at once (MAX_CONCURRENT_EXECUTIONS). */
+  parallelism: number;
   metrics: Metrics;
 }
 

@@ -8,6 +8,7 @@ import type { ExecuteRequest } from '../schemas/execute-request.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import type { ExecuteBody, TestsResponse } from '../schemas/verdicts.js';
 import { judgeTests, type TestsOptions } from './judge.js';
+import type { RequestPool } from './request-pool.js';
 
 /** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
 const NEVER_RAN = new Set(['overloaded', 'upstream_unavailable']);
@@ -47,6 +48,15 @@ export function splitBody(body: ExecuteBody): { request: ExecuteRequest; tests?:
   };
 }
 
+/** What running a plan uses besides the plan. */
+export interface RunContext {
+  record: RecordResult;
+  /** Bounds the executions of the whole request (all runs of a batch) in flight at once. */
+  pool: RequestPool;
+  /** Aborts when the client goes away: queued executions leave the queue. */
+  signal?: AbortSignal;
+}
+
 /**
  * Prepares a body's executions and looks each up in the result cache. A test's `stdin` and
  * `args` replace the request's; without them the test gets the request's.
@@ -84,16 +94,16 @@ export function executionsToCharge(plan: RunPlan): number {
 export async function runPlan(
   execution: ExecutionService,
   plan: RunPlan,
-  record: RecordResult,
-  signal?: AbortSignal,
+  context: RunContext,
 ): Promise<RunOutcome> {
+  const { record, pool, signal } = context;
   const charged = executionsToCharge(plan);
   const one = async (index: number) => {
     const hit = plan.hits[index];
     const started = process.hrtime.bigint();
     const outcome = hit
       ? { result: hit, cache: 'HIT' as const }
-      : await execution.run(plan.prepared[index] as PreparedExecution, signal);
+      : await pool.run(() => execution.run(plan.prepared[index] as PreparedExecution, signal));
     record(outcome.result, outcome.cache, started);
     return outcome;
   };

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { ExecutionService } from '../execution/execution-service.js';
 import type { ChargeOutcome } from '../middleware/rate-limit.js';
 import type { ExecuteBody } from '../schemas/verdicts.js';
+import { createRequestPool } from './request-pool.js';
 import { executionsToCharge, planRun, runPlan, type RecordResult } from './run-plan.js';
 
 export interface TestsHandlerDeps {
@@ -11,6 +12,8 @@ export interface TestsHandlerDeps {
   /** Gives back executions that were counted but never ran. */
   refund: (req: Request, res: Response, count?: number) => void;
   record: RecordResult;
+  /** Most executions of one request in flight at once (MAX_CONCURRENT_EXECUTIONS). */
+  parallelism: number;
 }
 
 /**
@@ -39,7 +42,11 @@ export function createTestsHandler(deps: TestsHandlerDeps) {
     const charged = await deps.charge(req, res, needed);
     if (!charged.allowed) throw charged.error;
     const controller = abortOnClose(res);
-    const outcome = await runPlan(deps.execution, plan, deps.record, controller.signal);
+    const outcome = await runPlan(deps.execution, plan, {
+      record: deps.record,
+      pool: createRequestPool(deps.parallelism),
+      signal: controller.signal,
+    });
     if (outcome.notRun > 0) deps.refund(req, res, outcome.notRun);
     if (!outcome.ok) throw outcome.error;
     res.setHeader('X-Cache', outcome.cache);

@@ -4,26 +4,8 @@ import { ExecuteResponseSchema } from '../../src/schemas/execute-response.js';
 import { TestsResponseSchema } from '../../src/schemas/verdicts.js';
 import { postExecute, useTestApps, type TestApp } from '../support/build-test-app.js';
 import { expectError } from '../support/expect-error.js';
-import type { ProgramInput, ProgramOutput } from '../support/fake-piston-server.js';
 import { loadFixture } from '../support/fixtures.js';
-
-/** Programs the fake Piston runs by their source: what each prints for its stdin and args. */
-export function runProgram({ program, stdin, args }: ProgramInput): ProgramOutput | undefined {
-  switch (program) {
-    case 'echo':
-      return { stdout: stdin };
-    case 'sum':
-      return { stdout: `${stdin.split(/\s+/).reduce((a, b) => a + Number(b || 0), 0)}\n` };
-    case 'args':
-      return { stdout: `${args.join(' ')}\r\n` };
-    case 'fails on 2':
-      return stdin.trim() === '2'
-        ? { stdout: '', stderr: 'boom\n', code: 1 }
-        : { stdout: stdin, stderr: 'log\n' };
-    default:
-      return undefined;
-  }
-}
+import { runProgram } from '../support/test-programs.js';
 
 const C_COMPILE_ERROR = (
   loadFixture('c-compile-error').request.body as { files: { content: string }[] }
@@ -161,6 +143,19 @@ describe('POST /api/execute with tests', () => {
     expect(res.body).toMatchObject({ verdict: 'accepted', passed: 4 });
     expect(seenBeforeFirstAnswer).toEqual([1]);
     expect(t.fake.executeCalls()).toHaveLength(4);
+  });
+
+  it('when a request has more tests than slots and queue, then none is shed: they wait inside the request', async () => {
+    const t = await build(
+      { MAX_CONCURRENT_EXECUTIONS: '2', MAX_QUEUE_SIZE: '1' },
+      { delayMs: 20, runProgram },
+    );
+    const tests = ['1', '2', '3', '4', '5', '6'].map((stdin) => ({ stdin, expectedOutput: stdin }));
+    const res = await postExecute(t, { language: 'python', code: 'echo', tests });
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ verdict: 'accepted', passed: 6 });
+    expect(t.fake.peakJobs()).toBeLessThanOrEqual(2);
   });
 
   it('when the comparison is tokens or number, then whitespace and tolerance are as asked', async () => {
