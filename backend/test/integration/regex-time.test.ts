@@ -18,6 +18,7 @@ import { SAFE_REQUEST_ID } from '../../src/middleware/request-id.js';
 import { parseBody } from '../../src/middleware/validate.js';
 import { ExecuteRequestSchema } from '../../src/schemas/execute-request.js';
 import { useTestApps } from '../support/build-test-app.js';
+import { createExecuteBodySchema } from '../../src/schemas/verdicts.js';
 import { COMPARE_MODES, outputMatches } from '../../src/verdicts/compare.js';
 import { pistonStage } from '../support/piston-requests.js';
 
@@ -166,6 +167,17 @@ const TARGETS: [name: string, apply: (input: string) => unknown][] = [
     'execution/map-result: Java compile failure',
     (s) =>
       mapPistonResult({ language: 'java', version: '1', run: pistonStage({ stderr: s, code: 1 }) }),
+  ],
+  [
+    'schemas/verdicts: tests, compare and tolerance',
+    (s) =>
+      createExecuteBodySchema(20).safeParse({
+        language: 'c',
+        code: 'x',
+        tests: [{ name: s.slice(0, 200), stdin: s, args: [s], expectedOutput: s }],
+        compare: s,
+        tolerance: s,
+      }),
   ],
   // verdicts/compare: the program's output against the client's expected output, both ways.
   ...COMPARE_MODES.flatMap((mode): [string, (input: string) => unknown][] => [
