@@ -104,9 +104,8 @@ function createCharge(options: RateLimitOptions, countProperty: string) {
     const key = getClientKey(res);
     const max = typeof limit === 'number' ? limit : limit(res);
     let hits: Awaited<ReturnType<Store['increment']>> | undefined;
-    let counted = 0;
     try {
-      for (; counted < count; counted += 1) hits = await store.increment(key);
+      for (let i = 0; i < count; i += 1) hits = await store.increment(key);
     } catch (error) {
       // As the middleware does: a shared store that fails lets the request through.
       if (shared) return { allowed: true };
@@ -114,41 +113,34 @@ function createCharge(options: RateLimitOptions, countProperty: string) {
     }
     const used = hits?.totalHits ?? count;
     const resetTime = hits?.resetTime;
-    const info: RateLimitInfo = {
-      limit: max,
-      used,
-      remaining: Math.max(max - used, 0),
-      resetTime,
-      key,
-    };
     const resetSeconds = resetTime
       ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
       : Math.ceil(windowMs / 1000);
-    if (used <= max) {
+    const allowed = used <= max;
+    if (!allowed) await giveBack(store, key, count);
+    // Refused, the hits are given back: what is left is what was left before.
+    const left = Math.max(max - (allowed ? used : used - count), 0);
+    const info: RateLimitInfo = { limit: max, used, remaining: left, resetTime, key };
+    setHeaders(res, name, info, windowMs, resetSeconds);
+    if (allowed) {
       (req as unknown as Record<string, RateLimitInfo>)[countProperty] = info;
-      setHeaders(res, name, info, windowMs, resetSeconds);
       return { allowed: true };
     }
-    try {
-      for (let i = 0; i < counted; i += 1) await store.decrement(key);
-    } catch {
-      // A store that fails here reports it itself; the hits are then lost, as with refund.
-    }
-    setHeaders(
-      res,
-      name,
-      { ...info, remaining: Math.max(max - used + counted, 0) },
-      windowMs,
-      resetSeconds,
-    );
+    const message = `This needs ${count} executions and ${left} are left; try again in ${resetSeconds} seconds`;
     return {
       allowed: false,
-      error: new RateLimitedError(
-        `This needs ${count} executions and ${Math.max(max - used + counted, 0)} are left; try again in ${resetSeconds} seconds`,
-        { retryAfterSeconds: resetSeconds },
-      ),
+      error: new RateLimitedError(message, { retryAfterSeconds: resetSeconds }),
     };
   };
+}
+
+/** Decrements the store `count` times; a store that fails reports it itself (as with refund). */
+async function giveBack(store: Store, key: string, count: number): Promise<void> {
+  try {
+    for (let i = 0; i < count; i += 1) await store.decrement(key);
+  } catch {
+    // The hits are then lost until the window ends.
+  }
 }
 
 /**
