@@ -20,6 +20,7 @@ import { notFound } from './middleware/not-found.js';
 import { createRateLimit } from './middleware/rate-limit.js';
 import { plainErrors } from './plain/plain-errors.js';
 import type { PistonClient } from './piston/piston-client.js';
+import { createBatchRouter } from './routes/batch-routes.js';
 import { createExecuteRouter } from './routes/execute-routes.js';
 import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
 import { createLanguagesRouter } from './routes/languages-routes.js';
@@ -188,14 +189,33 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(
+    '/api/execute/batch',
+    createBatchRouter({
+      execution,
+      metrics,
+      logger,
+      bodyLimit: config.BODY_LIMIT,
+      maxRuns: config.MAX_BATCH_SIZE,
+      maxTests: config.MAX_TESTS,
+      parallelism: config.MAX_CONCURRENT_EXECUTIONS,
+      // Each run is charged as a request of its own would be, without the per-request middleware.
+      charge: executeLimiter.charge,
+      refund: executeLimiter.refund,
+    }),
+  );
+  app.use(
     '/api/execute',
     createExecuteRouter({
       execution,
       metrics,
       bodyLimit: config.BODY_LIMIT,
+      maxTests: config.MAX_TESTS,
+      parallelism: config.MAX_CONCURRENT_EXECUTIONS,
       limiter: executeLimiter,
       // An execution that never ran (shed, or Piston unreachable) is not charged to the client.
       refund: executeLimiter.refund,
+      // A request with tests is one execution per test not answered by the result cache.
+      charge: executeLimiter.charge,
     }),
   );
 

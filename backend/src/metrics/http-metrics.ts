@@ -9,6 +9,7 @@ import type { Metrics } from './metrics.js';
  */
 export const ROUTE_LABELS = [
   '/api/execute',
+  '/api/execute/batch',
   '/api/execute/languages',
   '/api/execute/stream',
   '/api/execute/ws',

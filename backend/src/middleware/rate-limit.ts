@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import {
   rateLimit,
@@ -28,14 +29,24 @@ export interface RefundableRateLimit extends RateLimitRequestHandler {
    * key without expiry). Nothing is given back when nothing was counted (a store that failed
    * open). A store that fails here reports it itself (Redis health); the refund is then lost.
    */
-  refund: (req: Request, res: Response) => void;
+  refund: (req: Request, res: Response, count?: number) => void;
   /**
    * Counts one hit for a client key outside Express (a WebSocket's run), in the same counters
    * as the handler. Rejects with 429 rate_limited (with `retryAfterSeconds`) past `limit`; else
    * resolves to the refund of that hit, which gives it back only within its window.
    */
   hit: (key: string, limit: number) => Promise<() => void>;
+  /**
+   * Counts `count` hits at once for one request that needs that many executions (test cases, a
+   * batch's run), without the middleware: all of them when they fit what is left of the client's
+   * limit, else none (the request is then refused with 429 and nothing is charged). Updates the
+   * `RateLimit` headers; `refund` gives them back like the middleware's.
+   */
+  charge: (req: Request, res: Response, count: number) => Promise<ChargeOutcome>;
 }
+
+/** What `charge` decided. */
+export type ChargeOutcome = { allowed: true } | { allowed: false; error: RateLimitedError };
 
 /**
  * A per-client rate limiter (keyed by clientKey()) that sends the standard `RateLimit` headers (IETF draft 8) and,
@@ -77,16 +88,16 @@ export function createRateLimit(options: RateLimitOptions): RefundableRateLimit 
       next(new RateLimitedError(`Too many requests; try again${when}`));
     },
   });
-  const giveBack = (key: string, resetTime: Date | undefined) => {
+  /** Gives `count` hits back, only within the window they were counted in. */
+  const giveBackInWindow = (key: string, resetTime: Date | undefined, count = 1) => {
     if (!resetTime || Date.now() >= resetTime.getTime()) return;
-    (async () => {
-      await store.decrement(key);
-    })().catch(() => undefined);
+    void giveBack(store, key, count);
   };
+  const charge = createCharge(options, countProperty);
   return Object.assign(handler, {
-    refund: (req: Request, res: Response) => {
+    refund: (req: Request, res: Response, count = 1) => {
       const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty];
-      giveBack(getClientKey(res), counted?.resetTime);
+      giveBackInWindow(getClientKey(res), counted?.resetTime, count);
     },
     hit: async (key: string, max: number) => {
       let counted: Awaited<ReturnType<Store['increment']>>;
@@ -106,7 +117,88 @@ export function createRateLimit(options: RateLimitOptions): RefundableRateLimit 
           retryAfterSeconds: seconds,
         });
       }
-      return () => giveBack(key, counted.resetTime);
+      return () => giveBackInWindow(key, counted.resetTime);
     },
+    charge,
   });
+}
+
+/** `charge` of a limiter: `count` increments of the store, taken back when they do not fit. */
+function createCharge(options: RateLimitOptions, countProperty: string) {
+  const { store, limit, name, windowMs } = options;
+  const shared = !store.localKeys;
+  return async function charge(req: Request, res: Response, count: number): Promise<ChargeOutcome> {
+    if (count <= 0) return { allowed: true };
+    const key = getClientKey(res);
+    const max = typeof limit === 'number' ? limit : limit(res);
+    let hits: Awaited<ReturnType<Store['increment']>> | undefined;
+    try {
+      for (let i = 0; i < count; i += 1) hits = await store.increment(key);
+    } catch (error) {
+      // As the middleware does: a shared store that fails lets the request through.
+      if (shared) return { allowed: true };
+      throw error;
+    }
+    const used = hits?.totalHits ?? count;
+    const resetTime = hits?.resetTime;
+    const resetSeconds = resetTime
+      ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
+      : Math.ceil(windowMs / 1000);
+    const allowed = used <= max;
+    if (!allowed) await giveBack(store, key, count);
+    // Refused, the hits are given back: what is left is what was left before.
+    const left = Math.max(max - (allowed ? used : used - count), 0);
+    const info: RateLimitInfo = { limit: max, used, remaining: left, resetTime, key };
+    setHeaders(res, name, info, windowMs, resetSeconds);
+    if (allowed) {
+      (req as unknown as Record<string, RateLimitInfo>)[countProperty] = info;
+      return { allowed: true };
+    }
+    const message = `This needs ${count} executions and ${left} are left; try again in ${resetSeconds} seconds`;
+    return {
+      allowed: false,
+      error: new RateLimitedError(message, { retryAfterSeconds: resetSeconds }),
+    };
+  };
+}
+
+/** Decrements the store `count` times; a store that fails reports it itself (as with refund). */
+async function giveBack(store: Store, key: string, count: number): Promise<void> {
+  try {
+    for (let i = 0; i < count; i += 1) await store.decrement(key);
+  } catch {
+    // The hits are then lost until the window ends.
+  }
+}
+
+/**
+ * The IETF draft-8 `RateLimit` and `RateLimit-Policy` headers, as express-rate-limit writes them
+ * (its partition key is the first 12 hex digits of the key's SHA-256, in base64), replacing the
+ * ones the middleware or an earlier charge of the same limiter wrote.
+ */
+function setHeaders(
+  res: Response,
+  name: string,
+  info: RateLimitInfo,
+  windowMs: number,
+  resetSeconds: number,
+): void {
+  if (res.headersSent) return;
+  const partition = Buffer.from(
+    createHash('sha256').update(info.key).digest('hex').slice(0, 12),
+  ).toString('base64');
+  const mine = (value: string) => value.startsWith(`"${name}";`);
+  const others = (header: string) =>
+    [res.getHeader(header) ?? []]
+      .flat()
+      .map(String)
+      .filter((value) => !mine(value));
+  res.setHeader('RateLimit', [
+    ...others('RateLimit'),
+    `"${name}"; r=${info.remaining}; t=${resetSeconds}`,
+  ]);
+  res.setHeader('RateLimit-Policy', [
+    ...others('RateLimit-Policy'),
+    `"${name}"; q=${info.limit}; w=${Math.ceil(windowMs / 1000)}; pk=:${partition}:`,
+  ]);
 }

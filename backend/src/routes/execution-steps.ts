@@ -7,6 +7,7 @@ import type {
 } from '../execution/execution-service.js';
 import { mapPistonResult } from '../execution/map-result.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { RecordResult } from '../verdicts/run-plan.js';
 
 /** What every route that runs one execution shares: the service, the limit and the metrics. */
 export interface ExecutionStepsDeps {
@@ -29,6 +30,20 @@ export interface ExecutionStepsOptions {
 /** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
 export const NEVER_RAN: ReadonlySet<string> = new Set(['overloaded', 'upstream_unavailable']);
 
+/** Counts each execution's result in the metrics (a request with tests or a batch has several). */
+export function createExecutionRecorder(metrics: Metrics): RecordResult {
+  return function recordExecution(result, cache, started) {
+    const labels = { language: result.language, status: result.status };
+    metrics.executions.inc(labels);
+    // A hit ran nothing: timing it would pull the execution-time quantiles towards zero exactly
+    // when the cache is doing its job, and hide how long Piston takes.
+    if (cache !== 'HIT') {
+      metrics.executionDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    metrics.resultCache.inc({ result: cache.toLowerCase() });
+  };
+}
+
 /** What the cache-lookup step hands to the execution step of the same request. */
 interface Pending {
   prepared: PreparedExecution;
@@ -48,21 +63,11 @@ export function executionSteps(
   options: ExecutionStepsOptions,
 ): RequestHandler[] {
   const pending = new WeakMap<Response, Pending>();
+  const record = createExecutionRecorder(deps.metrics);
 
   function answer(res: Response, outcome: ExecutionOutcome, started: bigint) {
-    const { result, cache } = outcome;
-    const labels = { language: result.language, status: result.status };
-    deps.metrics.executions.inc(labels);
-    // A hit ran nothing: timing it would pull the execution-time quantiles towards zero exactly
-    // when the cache is doing its job, and hide how long Piston takes.
-    if (cache !== 'HIT') {
-      deps.metrics.executionDuration.observe(
-        labels,
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
-    }
-    deps.metrics.resultCache.inc({ result: cache.toLowerCase() });
-    res.setHeader('X-Cache', cache);
+    record(outcome.result, outcome.cache, started);
+    res.setHeader('X-Cache', outcome.cache);
     options.send(res, outcome);
   }
 

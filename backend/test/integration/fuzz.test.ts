@@ -6,6 +6,7 @@ import {
   PistonCompatResponseSchema,
 } from '../../src/compat/piston/piston-response.js';
 import { ErrorResponseSchema, ExecuteResponseSchema } from '../../src/schemas/execute-response.js';
+import { BatchResponseSchema, TestsResponseSchema } from '../../src/schemas/verdicts.js';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
 
 let t: TestApp;
@@ -45,9 +46,36 @@ const nearlyValid = fc.record(
     stdin: fc.oneof(fc.string({ maxLength: 700 }), fc.integer()),
     args: fc.oneof(fc.array(fc.oneof(fc.string(), fc.integer())), fc.string()),
     timeout: fc.oneof(fc.integer({ min: -10, max: 1e9 }), fc.double(), fc.string(), fc.constant(0)),
+    tests: fc.oneof(
+      fc.array(
+        fc.record(
+          {
+            name: fc.oneof(fc.string(), fc.integer()),
+            stdin: fc.oneof(fc.string({ maxLength: 50 }), fc.integer()),
+            args: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.string()),
+            expectedOutput: fc.oneof(
+              fc.string({ maxLength: 50 }),
+              fc.constant('ok\n'),
+              fc.integer(),
+            ),
+            reveal: fc.oneof(fc.boolean(), fc.string()),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 6 },
+      ),
+      fc.object(),
+    ),
+    compare: fc.oneof(fc.constantFrom('lines', 'exact', 'tokens', 'number', 'fuzzy'), fc.integer()),
+    tolerance: fc.oneof(fc.double(), fc.integer(), fc.string()),
+    reveal: fc.oneof(fc.boolean(), fc.constant(null)),
   },
   { requiredKeys: [] },
 );
+
+/** The 200 body of POST /api/execute: the plain answer, or the answer to a request with tests. */
+const isExecuteAnswer = (body: unknown) =>
+  ExecuteResponseSchema.safeParse(body).success || TestsResponseSchema.safeParse(body).success;
 
 /** Anything JSON can carry, plus raw strings that are not JSON at all. */
 const anyBody = fc.oneof(
@@ -72,7 +100,7 @@ describe('POST /api/execute with random bodies', () => {
           expect(res.status).not.toBeGreaterThanOrEqual(500);
           expect(res.headers['content-type']).toMatch(/application\/json/);
           if (res.status === 200) {
-            expect(ExecuteResponseSchema.safeParse(res.body).success).toBe(true);
+            expect(isExecuteAnswer(res.body)).toBe(true);
           } else {
             expect(ErrorResponseSchema.safeParse(res.body).success).toBe(true);
             expect([400, 413, 415]).toContain(res.status);
@@ -163,6 +191,46 @@ describe('POST /api/v2/execute (Piston-compatible) with random bodies', () => {
   }, 120_000);
 });
 
+describe('POST /api/execute/batch with random bodies', () => {
+  const batchBody = fc.oneof(
+    fc.array(nearlyValid, { maxLength: 5 }).map((runs) => JSON.stringify({ runs })),
+    fc.array(fc.jsonValue(), { maxLength: 5 }).map((runs) => JSON.stringify({ runs })),
+    anyBody,
+  );
+
+  it('when given random batches, then it never answers 500 and every run has its answer or error', async () => {
+    await fc.assert(
+      fc.asyncProperty(batchBody, async (body) => {
+        const res = await request(t.app)
+          .post('/api/execute/batch')
+          .set('Content-Type', 'application/json')
+          .send(body);
+
+        expect(res.status).not.toBeGreaterThanOrEqual(500);
+        if (res.status !== 200) {
+          expect(ErrorResponseSchema.safeParse(res.body).success).toBe(true);
+          expect([400, 413]).toContain(res.status);
+          return;
+        }
+        expect(BatchResponseSchema.safeParse(res.body).success).toBe(true);
+        const runs = (JSON.parse(body) as { runs: unknown[] }).runs;
+        expect(res.body.results).toHaveLength(runs.length);
+        for (const result of res.body.results as Record<string, unknown>[]) {
+          if ('code' in result)
+            expect([
+              'invalid_request',
+              'payload_too_large',
+              'unsupported_language',
+              'unsupported_version',
+            ]).toContain(result.code);
+          else expect(isExecuteAnswer(result)).toBe(true);
+        }
+      }),
+      { numRuns: 700 },
+    );
+  }, 120_000);
+});
+
 describe('any route with random headers', () => {
   let keyed: TestApp;
   beforeAll(async () => {
@@ -185,6 +253,7 @@ describe('any route with random headers', () => {
   );
   const route = fc.constantFrom<readonly ['post' | 'get' | 'delete', string]>(
     ['post', '/api/execute'],
+    ['post', '/api/execute/batch'],
     ['get', '/api/execute'],
     ['get', '/api/execute/languages'],
     ['get', '/api/usage'],
@@ -216,12 +285,12 @@ describe('any route with random headers', () => {
         async ([method, path], headers) => {
           const call = request(keyed.app)[method](path).set(headers);
           const piston = path.startsWith('/api/v2');
+          const body = { language: 'python', code: 'print(1)' };
+          const pistonBody = { language: 'python', version: '*', files: [{ content: 'print(1)' }] };
           const res = await (method !== 'post'
             ? call
             : call.send(
-                piston
-                  ? { language: 'python', version: '*', files: [{ content: 'print(1)' }] }
-                  : { language: 'python', code: 'print(1)' },
+                piston ? pistonBody : path.endsWith('batch') ? { runs: [body, body] } : body,
               ));
 
           expect(res.status).toBeLessThan(500);

@@ -49,6 +49,25 @@ describe.skipIf(!REDIS_URL)('two gateway instances on one Redis', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
+  it('when a request has tests, then each counts against the shared execution limit, all or none', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const a = await instance(REDIS_URL!, prefix, { EXECUTE_RATE_LIMIT_MAX: '3' });
+    const b = await instance(REDIS_URL!, prefix, { EXECUTE_RATE_LIMIT_MAX: '3' });
+    const tests = (count: number) =>
+      Array.from({ length: count }, (_v, i) => ({ stdin: `${i}`, expectedOutput: 'ok' }));
+
+    const two = await request(a.app)
+      .post('/api/execute')
+      .send({ ...program(), tests: tests(2) });
+    const tooMany = await request(b.app)
+      .post('/api/execute')
+      .send({ ...program(), tests: tests(2) });
+    const one = await request(b.app).post('/api/execute').send(program());
+
+    expect([two.status, tooMany.status, one.status]).toEqual([200, 429, 200]);
+    expect(b.fake.executeCalls()).toHaveLength(1);
+  });
+
   it('when one instance executed a program, then the other answers it from the shared cache', async () => {
     const prefix = `test:${randomUUID()}:`;
     const a = await instance(REDIS_URL!, prefix, { RESULT_CACHE_TTL_MS: '60000' });

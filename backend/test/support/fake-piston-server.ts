@@ -43,6 +43,11 @@ export interface FakePistonOptions {
   maxConcurrentJobs?: number;
   /** What programs with no recorded answer print (default `ok\n`), by their source. */
   stdoutByProgram?: Record<string, string>;
+  /**
+   * Runs programs with no recorded answer, from what Piston received (a program whose output
+   * depends on its stdin or args); undefined falls back to `stdoutByProgram`.
+   */
+  runProgram?: (input: ProgramInput) => ProgramOutput | undefined;
   /** Piston's body-parser limit (its default, 100 KB, unless given). */
   maxBodyBytes?: number;
   /** The version `GET /` reports (default: Piston v3.1.1's recorded answer). */
@@ -224,14 +229,17 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     }
     const recorded = answers.get(body.files[0]?.content ?? '');
     if (recorded) return sendRaw(res, 200, recorded);
-    const stdout = options.stdoutByProgram?.[body.files[0]?.content ?? ''] ?? 'ok\n';
+    const program = body.files[0]?.content ?? '';
+    const ran = options.runProgram?.({ program, stdin: body.stdin, args: body.args });
+    const stdout = ran?.stdout ?? options.stdoutByProgram?.[program] ?? 'ok\n';
+    const stderr = ran?.stderr ?? '';
     sendJson(res, 200, {
       run: {
         signal: null,
         stdout,
-        stderr: '',
-        code: 0,
-        output: stdout,
+        stderr,
+        code: ran?.code ?? 0,
+        output: stdout + stderr,
         memory: 1000,
         message: null,
         status: null,
@@ -297,5 +305,21 @@ interface ExecuteBody {
   language: string;
   version: string;
   files: { content: string }[];
+  stdin: string;
+  args: string[];
   run_timeout: number;
+}
+
+/** What a program run by `runProgram` was given. */
+export interface ProgramInput {
+  program: string;
+  stdin: string;
+  args: string[];
+}
+
+/** What a program run by `runProgram` printed, and its exit code (default 0). */
+export interface ProgramOutput {
+  stdout: string;
+  stderr?: string;
+  code?: number;
 }

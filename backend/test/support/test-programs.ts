@@ -1,0 +1,19 @@
+import type { ProgramInput, ProgramOutput } from './fake-piston-server.js';
+
+/** Programs the fake Piston runs by their source: what each prints for its stdin and args. */
+export function runProgram({ program, stdin, args }: ProgramInput): ProgramOutput | undefined {
+  switch (program) {
+    case 'echo':
+      return { stdout: stdin };
+    case 'sum':
+      return { stdout: `${stdin.split(/\s+/).reduce((a, b) => a + Number(b || 0), 0)}\n` };
+    case 'args':
+      return { stdout: `${args.join(' ')}\r\n` };
+    case 'fails on 2':
+      return stdin.trim() === '2'
+        ? { stdout: '', stderr: 'boom\n', code: 1 }
+        : { stdout: stdin, stderr: 'log\n' };
+    default:
+      return undefined;
+  }
+}
