@@ -1,6 +1,7 @@
 // npm run bench: every section, or those named by --only / BENCH_ONLY; then every target with
 // its measured median and PASS/FAIL. Exits 0 whatever the verdict unless --strict / BENCH_STRICT=1.
 import { cacheSection } from './cache.js';
+import { liveSection } from './live.js';
 import { overheadSection } from './overhead.js';
 import { overloadSection } from './overload.js';
 import { scaleSection } from './scale.js';
@@ -13,6 +14,7 @@ const SECTIONS: Record<(typeof SECTION_NAMES)[number], BenchSection> = {
   overload: overloadSection,
   cache: cacheSection,
   scale: scaleSection,
+  live: liveSection,
 };
 
 function settingsOrExit(): BenchSettings {

@@ -145,8 +145,32 @@ function runJob(
   const deadlineMs = request.compile_timeout + request.run_timeout + config.PISTON_TIMEOUT_MS;
   const deadline = setTimeout(() => {
     fail(new UpstreamTimeoutError('The execution engine did not finish the run in time'));
+    endJob();
     socket.terminate();
   }, deadlineMs);
+  let jobEnded = false;
+  let abandoned = false;
+
+  /** Frees the slot: once Piston closed the socket, or at the deadline. */
+  function endJob(): void {
+    if (jobEnded) return;
+    jobEnded = true;
+    clearTimeout(deadline);
+    metrics.liveRuns.dec();
+    release();
+  }
+
+  /**
+   * Stops reading a job whose client has had its last event. Piston runs it on (its defects 1
+   * and 3), flooding perhaps; reading past one more output cap of it would cost this process CPU
+   * for nothing, so the socket is dropped then, and the slot held until the deadline instead.
+   */
+  function stopListening(): void {
+    socket.ignoreFrames(config.MAX_STREAM_OUTPUT_BYTES, () => {
+      abandoned = true;
+      socket.terminate();
+    });
+  }
 
   function send(event: LiveEvent): void {
     sink.send(event);
@@ -156,7 +180,7 @@ function runJob(
   function conclude(ending?: Ending): void {
     if (!clientLive || !runtime) return;
     clientLive = false;
-    socket.ignoreFrames();
+    stopListening();
     // Ignored by Piston 3.1.1 (its defect 1), honoured by a Piston that fixes it.
     if (ending) socket.send({ type: 'signal', signal: 'SIGKILL' });
     const result = transcript.result(runtime, ending);
@@ -172,7 +196,7 @@ function runJob(
     }
     if (!clientLive) return;
     clientLive = false;
-    socket.ignoreFrames();
+    stopListening();
     socket.send({ type: 'signal', signal: 'SIGKILL' });
     send({ type: 'error', error: error.message, code: error.code, requestId: options.requestId });
     settle(`error:${error.code}`);
@@ -312,12 +336,14 @@ function runJob(
       },
       failed: fail,
       closed(_code, tooLarge) {
-        clearTimeout(deadline);
-        metrics.liveRuns.dec();
-        release();
+        if (!abandoned) endJob();
         if (tooLarge) conclude({ status: 'output_limit', error: 'Output Limit Exceeded' });
         else if (transcript.finished()) conclude();
-        else fail(new UpstreamError('The connection to the execution engine was lost mid-run'));
+        else if (!runtime) {
+          fail(
+            new UpstreamError('The execution engine closed the connection before taking the run'),
+          );
+        } else fail(new UpstreamError('The connection to the execution engine was lost mid-run'));
       },
     },
   );

@@ -66,8 +66,11 @@ export interface PistonSocketHandlers {
 /** One WebSocket to Piston's `/api/v2/connect`, speaking its JSON frames. */
 export interface PistonSocket {
   send(message: Record<string, unknown>): void;
-  /** Stops parsing Piston's frames (the client has had its last event; output is discarded). */
-  ignoreFrames(): void;
+  /**
+   * Stops parsing Piston's frames (the client has had its last event; output is discarded). Past
+   * `maxBytes` of discarded frames `overflow` is called once (a program still flooding).
+   */
+  ignoreFrames(maxBytes: number, overflow: () => void): void;
   /** Drops the connection at once (Piston keeps running the job, see the README's defects). */
   terminate(): void;
 }
@@ -93,13 +96,23 @@ export function openPistonSocket(
   });
   let opened = false;
   let tooLarge = false;
-  let ignoring = false;
+  let ignoring: { left: number; overflow: () => void } | undefined;
   ws.on('open', () => {
     opened = true;
     handlers.open();
   });
   ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (ignoring) return;
+    if (ignoring) {
+      ignoring.left -= Array.isArray(data)
+        ? data.reduce((sum, part) => sum + part.length, 0)
+        : data.byteLength;
+      if (ignoring.left < 0) {
+        const { overflow } = ignoring;
+        ignoring = { left: Infinity, overflow };
+        overflow();
+      }
+      return;
+    }
     const frame = isBinary ? undefined : parseFrame(data);
     if (frame) handlers.frame(frame);
     else handlers.garbled();
@@ -115,8 +128,8 @@ export function openPistonSocket(
     send(message) {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
     },
-    ignoreFrames() {
-      ignoring = true;
+    ignoreFrames(maxBytes, overflow) {
+      ignoring ??= { left: maxBytes, overflow };
     },
     terminate() {
       ws.terminate();

@@ -54,6 +54,13 @@ export interface FakePistonSocket {
 
 const INIT_TIMEOUT_MS = 1000;
 
+/**
+ * Programs that choose the stand-in's behaviour themselves (for the bench, whose stand-in runs in
+ * another process): `#live:flood` prints endlessly; `#live:clock` prints, 20 ms after the run
+ * starts, the time it printed (`performance.timeOrigin + performance.now()`, in ms).
+ */
+export const LIVE_PROGRAMS = { flood: '#live:flood', clock: '#live:clock' } as const;
+
 /** Loads the copied WebSocket transcripts (`*.json` in fixtures/ws, summaries left out). */
 export function loadWsTranscripts(): WsTranscript[] {
   const dir = `${FIXTURES_DIR}ws/`;
@@ -119,8 +126,9 @@ export function attachFakePistonSocket(
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
     const closeWith = (code: number, reason: string) => {
+      if (ws.readyState !== ws.OPEN) return;
       session.closedBy ??= 'server';
-      if (ws.readyState === ws.OPEN) ws.close(code, reason);
+      ws.close(code, reason);
     };
     const endJob = () => {
       session.jobRunning = false;
@@ -178,7 +186,23 @@ export function attachFakePistonSocket(
         { type: 'stage', stage: 'run' },
       ];
       const runTimeout = typeof message.run_timeout === 'number' ? message.run_timeout : 3000;
-      switch (behaviour?.mode) {
+      const program = programOf(message);
+      if (program === LIVE_PROGRAMS.clock) {
+        head.forEach(send);
+        return later(20, () => {
+          send({
+            type: 'data',
+            stream: 'stdout',
+            data: `${performance.timeOrigin + performance.now()}\n`,
+          });
+          send({ type: 'exit', stage: 'run', code: 0, signal: null });
+          endJob();
+          closeWith(4999, 'Job Completed');
+        });
+      }
+      const chosen: FakeSocketMode | undefined =
+        program === LIVE_PROGRAMS.flood ? { mode: 'flood' } : behaviour;
+      switch (chosen?.mode) {
         case 'hang':
           return head.forEach(send);
         case 'drop':
@@ -189,17 +213,22 @@ export function attachFakePistonSocket(
           });
         case 'flood':
           head.forEach(send);
-          return flood(behaviour.chunkBytes ?? 16 * 1024, Date.now() + runTimeout);
+          return flood(chosen.chunkBytes ?? 16 * 1024, Date.now() + runTimeout);
         case 'never-close':
         case undefined:
-          return replay(transcripts.get(programOf(message) ?? '') ?? defaultTranscript(runtime));
+          return replay(transcripts.get(program ?? '') ?? defaultTranscript(runtime));
       }
     }
 
     function flood(chunkBytes: number, until: number): void {
       const chunk = 'x'.repeat(chunkBytes - 1) + '\n';
       const pump = () => {
-        if (Date.now() >= until || ws.readyState !== ws.OPEN) {
+        // The program prints on to its timeout whether or not anyone listens (defect 3).
+        if (ws.readyState !== ws.OPEN) {
+          later(Math.max(0, until - Date.now()), endJob);
+          return;
+        }
+        if (Date.now() >= until) {
           send({ type: 'exit', stage: 'run', code: null, signal: 'SIGKILL' });
           endJob();
           closeWith(4999, 'Job Completed');
