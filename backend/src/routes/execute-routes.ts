@@ -60,7 +60,7 @@ export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
       next();
     },
     ...executionSteps(deps, {
-      prepare: async (_req, res) => res.locals[PREPARED] as PreparedExecution,
+      prepare: (_req, res) => Promise.resolve(res.locals[PREPARED] as PreparedExecution),
       send(res, outcome) {
         res.json(outcome.result);
       },
