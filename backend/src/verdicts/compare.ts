@@ -46,6 +46,48 @@ export function normalizeLines(text: string): string {
   return joined.slice(0, trimmedEnd(joined, 0, joined.length));
 }
 
+/** Whether a[aStart, aEnd) and b[bStart, bEnd) hold the same characters. */
+function sameSlice(
+  a: string,
+  aStart: number,
+  aEnd: number,
+  b: string,
+  bStart: number,
+  bEnd: number,
+) {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let k = 0; k < aEnd - aStart; k += 1) {
+    if (a.charCodeAt(aStart + k) !== b.charCodeAt(bStart + k)) return false;
+  }
+  return true;
+}
+
+/** The end of the line starting at `start`, no further than `end`. */
+function lineEnd(text: string, start: number, end: number): number {
+  const newline = text.indexOf('\n', start);
+  return newline === -1 || newline > end ? end : newline;
+}
+
+/**
+ * `normalizeLines(a) === normalizeLines(b)` without building either: after the whole's trailing
+ * whitespace is cut, the texts must have the same lines up to each line's trailing whitespace.
+ * A million empty lines would otherwise be a million strings to allocate and join.
+ */
+function linesEqual(a: string, b: string): boolean {
+  const aEnd = trimmedEnd(a, 0, a.length);
+  const bEnd = trimmedEnd(b, 0, b.length);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const aLine = lineEnd(a, i, aEnd);
+    const bLine = lineEnd(b, j, bEnd);
+    if (!sameSlice(a, i, trimmedEnd(a, i, aLine), b, j, trimmedEnd(b, j, bLine))) return false;
+    if (aLine === aEnd || bLine === bEnd) return aLine === aEnd && bLine === bEnd;
+    i = aLine + 1;
+    j = bLine + 1;
+  }
+}
+
 /** The whitespace-separated tokens of `text`, in order. */
 export function splitTokens(text: string): string[] {
   const tokens: string[] = [];
@@ -144,7 +186,7 @@ export function outputMatches(
     case 'exact':
       return actual === expected;
     case 'lines':
-      return normalizeLines(actual) === normalizeLines(expected);
+      return linesEqual(actual, expected);
     case 'tokens':
       return tokensMatch(actual, expected, undefined);
     case 'number':

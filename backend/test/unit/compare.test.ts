@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   normalizeLines,
@@ -48,6 +49,18 @@ describe('outputMatches: lines (Judge0)', () => {
       expect(outputMatches(actual, expected, 'lines')).toBe(false);
     },
   );
+
+  it('when texts are random lines, then the comparison agrees with comparing normalized texts', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', '\r', '\n', '\f') });
+    fc.assert(
+      fc.property(text, text, (actual, expected) => {
+        const same = normalizeLines(actual) === normalizeLines(expected);
+        expect(outputMatches(actual, expected, 'lines')).toBe(same);
+        expect(outputMatches(actual, actual.replaceAll('\n', ' \r\n'), 'lines')).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
 
   it('when a line ends in CRLF and spaces, then only the text before them remains', () => {
     expect(normalizeLines('x \r\n y\t\r\n\r\n')).toBe('x\n y');
