@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { createHash } from 'node:crypto';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import type { PistonRuntime } from '../piston/piston-schemas.js';
+import { languageDetails } from '../runtimes/language-catalog.js';
 import { COMMON_LANGUAGE_NAMES } from '../runtimes/language-names.js';
 import { compareVersions, findLanguage } from '../runtimes/resolve-runtime.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
@@ -74,6 +75,7 @@ export function toLanguagesResponse(runtimes: readonly PistonRuntime[]): Languag
       aliases: [...new Set([...rt.aliases, ...(added.get(rt.language) ?? [])])].filter(
         (alias) => alias !== rt.language,
       ),
+      ...languageDetails(rt.language),
     }))
     .sort((a, b) => a.language.localeCompare(b.language) || compareVersions(b.version, a.version));
   return { languages };
