@@ -9,8 +9,9 @@ import { getJsonText, jsonBody } from '../middleware/json-body.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { requireJson } from '../middleware/require-json.js';
 import { parseBody } from '../middleware/validate.js';
+import { defineRoutes } from '../openapi/route-docs.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
-import type { ExecuteResponse } from '../schemas/execute-response.js';
+import { ExecuteResponseSchema, type ExecuteResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
 
 export interface ExecuteRouterDeps {
@@ -23,6 +24,90 @@ export interface ExecuteRouterDeps {
   bodyLimit: number;
   metrics: Metrics;
 }
+
+/** `POST /api/execute` in the OpenAPI document. */
+export const EXECUTE_ROUTE_DOCS = defineRoutes([
+  {
+    method: 'post',
+    path: '/api/execute',
+    operationId: 'execute',
+    summary: 'Run a program and answer when it has finished',
+    description:
+      'Send exactly one of `code` (the program as a string) or `files` (the first file is the program). The language is a Piston name or alias (see `GET /api/execute/languages`); `version` is exact, a semver range or left out for the newest. A `200` means the program ran, whatever it did: `status` says how it ended. Identical requests may be answered from the result cache (`X-Cache: HIT`), which does not count against the execution limit.',
+    tags: ['Execution'],
+    protection: 'execute',
+    requestBody: {
+      schema: ExecuteRequestSchema,
+      name: 'ExecuteRequest',
+      examples: {
+        python: {
+          summary: 'Python, with input',
+          value: { language: 'python', code: 'print(input().upper())', stdin: 'hello\n' },
+        },
+        files: {
+          summary: 'Several files and arguments',
+          value: {
+            language: 'python',
+            version: '3.x',
+            files: [
+              { name: 'main.py', content: 'import sys, util\nprint(util.greet(sys.argv[1]))' },
+              { name: 'util.py', content: 'def greet(name):\n    return f"Hello, {name}!"' },
+            ],
+            args: ['World'],
+            timeout: 3000,
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'The program ran; `status` says how it ended.',
+        headers: ['X-Cache'],
+        content: {
+          schema: ExecuteResponseSchema,
+          name: 'ExecuteResponse',
+          examples: {
+            ok: {
+              summary: 'It printed and exited with 0',
+              value: {
+                success: true,
+                output: 'HELLO\n',
+                stderr: '',
+                exitCode: 0,
+                signal: null,
+                status: 'ok',
+                language: 'python',
+                version: '3.11.2',
+                run: {
+                  stdout: 'HELLO\n',
+                  stderr: '',
+                  exitCode: 0,
+                  signal: null,
+                  cpuTimeMs: 18,
+                  wallTimeMs: 27,
+                  memoryBytes: 8716288,
+                },
+                truncated: false,
+              },
+            },
+          },
+        },
+      },
+    },
+    errors: [
+      'invalid_json',
+      'invalid_request',
+      'unsupported_language',
+      'unsupported_version',
+      'payload_too_large',
+      'unsupported_media_type',
+      'upstream_error',
+      'upstream_unavailable',
+      'overloaded',
+      'upstream_timeout',
+    ],
+  },
+]);
 
 /** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
 const NEVER_RAN = new Set(['overloaded', 'upstream_unavailable']);
@@ -38,7 +123,7 @@ interface Pending {
  * execution against the client's limit, run it on Piston and answer with the mapped result.
  */
 export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(EXECUTE_ROUTE_DOCS);
   const pending = new WeakMap<Response, Pending>();
 
   function answer(res: Response, result: ExecuteResponse, cache: CacheStatus, started: bigint) {
