@@ -91,20 +91,6 @@ function operation(route: RouteDoc, options: OpenApiOptions, schemas: Record<str
     })),
     REQUEST_ID_PARAMETER,
   ];
-  const limited = route.protection === 'api' || route.protection === 'execute';
-  const common: ResponseHeader[] = ['X-Request-Id', ...(limited ? rateLimitHeaders() : [])];
-  const responses: Record<string, unknown> = {};
-  for (const [status, response] of Object.entries(route.responses)) {
-    responses[status] = {
-      description: response.description,
-      headers: headerRefs([...common, ...(response.headers ?? [])]),
-      ...(response.content ? { content: content(response.content, 'output', schemas) } : {}),
-    };
-  }
-  const codes = [...route.errors, ...IMPLIED_ERRORS[route.protection], ...ALWAYS];
-  for (const [status, group] of groupByStatus(codes)) {
-    responses[String(status)] = errorResponse(status, group, common);
-  }
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -120,7 +106,7 @@ function operation(route: RouteDoc, options: OpenApiOptions, schemas: Record<str
           },
         }
       : {}),
-    responses,
+    responses: responses(route, schemas),
     security: security(route.protection, options),
     ...(route.websocket
       ? {
@@ -134,8 +120,24 @@ function operation(route: RouteDoc, options: OpenApiOptions, schemas: Record<str
   };
 }
 
-function rateLimitHeaders(): ResponseHeader[] {
-  return ['RateLimit', 'RateLimit-Policy'];
+/** The route's own answers, then one per error status, each with the headers it carries. */
+function responses(route: RouteDoc, schemas: Record<string, JsonSchema>) {
+  const limited = route.protection === 'api' || route.protection === 'execute';
+  const common: ResponseHeader[] = ['X-Request-Id'];
+  if (limited) common.push('RateLimit', 'RateLimit-Policy');
+  const answers: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    answers[status] = {
+      description: response.description,
+      headers: headerRefs([...common, ...(response.headers ?? [])]),
+      ...(response.content ? { content: content(response.content, 'output', schemas) } : {}),
+    };
+  }
+  const codes = [...route.errors, ...IMPLIED_ERRORS[route.protection], ...ALWAYS];
+  for (const [status, group] of groupByStatus(codes)) {
+    answers[String(status)] = errorResponse(status, group, common);
+  }
+  return answers;
 }
 
 function headerRefs(names: ResponseHeader[]): Record<string, unknown> {
