@@ -34,12 +34,13 @@ export const HEADER_COMPONENTS: Readonly<Record<ResponseHeader, JsonSchema>> = {
   RateLimit: {
     description: `What is left of each limit this request counts against (IETF draft 8, ${RATE_LIMIT_DRAFT}): the policy name, \`r\` requests remaining, \`t\` seconds until the window resets. One item per limit.`,
     schema: { type: 'string' },
-    example: '"api";r=99;t=60, "execute";r=9;t=60',
+    example: '"api"; r=99; t=900, "execute"; r=9; t=300',
   },
   'RateLimit-Policy': {
     description: `The limits in force (IETF draft 8): the policy name, \`q\` requests per window of \`w\` seconds, and \`pk\`, a hash of the key the caller is counted under.`,
     schema: { type: 'string' },
-    example: '"api";q=100;w=60;pk=:ZGE0YWI5NTk4ZTU2:',
+    example:
+      '"api"; q=100; w=900; pk=:MTJjYTE3YjQ5YWYy:, "execute"; q=10; w=300; pk=:MTJjYTE3YjQ5YWYy:',
   },
   'Retry-After': {
     description: 'Seconds to wait before trying again (RFC 9110 §10.2.3).',
@@ -55,7 +56,7 @@ export const HEADER_COMPONENTS: Readonly<Record<ResponseHeader, JsonSchema>> = {
     description:
       'A weak entity tag for the body; send it back in `If-None-Match` to get a 304 while nothing changed.',
     schema: { type: 'string' },
-    example: 'W/"n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg"',
+    example: 'W/"n4bQgYhMfWWaL-qgxVrQFaO_Txs"',
   },
   'Cache-Control': {
     description: 'How long a cache may keep the answer.',

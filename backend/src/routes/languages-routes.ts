@@ -28,7 +28,7 @@ export const LANGUAGES_ROUTE_DOCS = defineRoutes([
       {
         name: 'If-None-Match',
         description: 'An `ETag` from an earlier answer: `304` while the list is the same.',
-        example: 'W/"n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg"',
+        example: 'W/"n4bQgYhMfWWaL-qgxVrQFaO_Txs"',
       },
     ],
     responses: {
