@@ -22,9 +22,12 @@ import { plainErrors } from './plain/plain-errors.js';
 import type { PistonClient } from './piston/piston-client.js';
 import { createBatchRouter } from './routes/batch-routes.js';
 import { createExecuteRouter } from './routes/execute-routes.js';
+import { buildOpenApiDocument } from './openapi/build-document.js';
+import { collectRouteDocs } from './openapi/collect-routes.js';
 import { createHealthRouter, type HealthRouterDeps } from './routes/health-routes.js';
 import { createLanguagesRouter } from './routes/languages-routes.js';
 import { createMetricsRouter } from './routes/metrics-routes.js';
+import { createOpenApiRouter } from './routes/openapi-routes.js';
 import { createRunRouter } from './routes/run-routes.js';
 import { createUsageRouter } from './routes/usage-routes.js';
 import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
@@ -62,6 +65,8 @@ export interface AppUpgrade {
 const METRICS = 'metrics';
 const LIVE_RUNNER = 'liveRunner';
 const UPGRADE = 'upgrade';
+/** The version of the API the document describes (info.version), not of the package. */
+const OPENAPI_INFO_VERSION = '1.0.0';
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
@@ -102,6 +107,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/health',
     createHealthRouter({ runtimes, limiter, redis: deps.shared?.health, ...deps.health }),
+  );
+  // Built from the route docs of every router mounted here, on its first request.
+  app.use(
+    '/openapi.json',
+    createOpenApiRouter({
+      build: () =>
+        buildOpenApiDocument(collectRouteDocs(app), {
+          title: 'Code execution gateway',
+          version: OPENAPI_INFO_VERSION,
+          requireApiKey: config.REQUIRE_API_KEY,
+        }),
+    }),
   );
   const identifyClient = clientKey({ trustProxy: config.TRUST_PROXY, logger });
   const apiLimiter = createRateLimit({

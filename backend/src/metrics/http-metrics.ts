@@ -23,6 +23,7 @@ export const ROUTE_LABELS = [
   '/health',
   '/health/ready',
   '/metrics',
+  '/openapi.json',
 ] as const;
 
 /** The methods labelled by name; any other method a client sends is `other`. */

@@ -73,15 +73,33 @@ export function useCommonMiddleware(
     maxAge: 600,
     optionsSuccessStatus: 204,
   });
+  // The API description is public and carries no credentials: any page may read it.
+  const publicCorsHandler = cors({
+    origin: '*',
+    methods: ['GET'],
+    allowedHeaders: ['If-None-Match', 'Cache-Control'],
+    exposedHeaders: ['ETag', 'X-Request-Id'],
+    maxAge: 600,
+    optionsSuccessStatus: 204,
+  });
   app.use(function corsMiddleware(req, res, next) {
     // Metrics are for scrapers, not browser pages: no CORS headers, whatever the origin.
     if (isMetricsPath(req.path)) next();
+    else if (isPath(req.path, PUBLIC_CORS_PATH)) publicCorsHandler(req, res, next);
     else corsHandler(req, res, next);
   });
   app.use(compression({ threshold: 1024 }));
 }
 
+/** The OpenAPI document: CORS for every origin, whatever CORS_ORIGINS says. */
+const PUBLIC_CORS_PATH = '/openapi.json';
+
 /** `/metrics` as Express routes it: any letter case, with or without a trailing slash. */
 function isMetricsPath(path: string): boolean {
-  return path.length <= 9 && path.toLowerCase().replace(/\/$/, '') === '/metrics';
+  return isPath(path, '/metrics');
+}
+
+/** Whether Express would route this path to `route`: any letter case, an optional `/` after. */
+function isPath(path: string, route: string): boolean {
+  return path.length <= route.length + 1 && path.toLowerCase().replace(/\/$/, '') === route;
 }

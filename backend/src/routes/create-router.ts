@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { attachRouteDocs, type RouteDoc } from '../openapi/route-docs.js';
 
 const MOUNT_PATH = 'mountPath';
 
@@ -6,12 +7,13 @@ const MOUNT_PATH = 'mountPath';
  * An Express Router that remembers where it is mounted. A request that leaves a router with an
  * error (a 400, a 429, a 503) has its `req.baseUrl` restored to the parent's by the time the
  * response closes, which would label the route `/` in the HTTP metrics instead of
- * `/api/execute`; the remembered mount path keeps the label right.
+ * `/api/execute`; the remembered mount path keeps the label right. `docs` describe the router's
+ * routes for the OpenAPI document (`GET /openapi.json`), which finds them on the mounted router.
  *
- * @example const router = createRouter(); router.get('/', handler);
+ * @example const router = createRouter(USAGE_ROUTE_DOCS); router.get('/', handler);
  */
-export function createRouter(): Router {
-  const router = Router();
+export function createRouter(docs: readonly RouteDoc[] = []): Router {
+  const router = attachRouteDocs(Router(), docs);
   router.use(function rememberMountPath(req, res, next) {
     res.locals[MOUNT_PATH] = req.baseUrl;
     next();

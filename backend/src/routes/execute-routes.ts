@@ -9,6 +9,7 @@ import { createExecuteBodySchema } from '../schemas/verdicts.js';
 import { splitBody } from '../verdicts/run-plan.js';
 import { createTestsHandler } from '../verdicts/tests-handler.js';
 import { createRouter } from './create-router.js';
+import { executeRouteDocs } from './execute-route-docs.js';
 import {
   createExecutionRecorder,
   executionSteps,
@@ -36,7 +37,7 @@ const PREPARED = 'preparedExecution';
  * A request with `tests` is several executions, charged and run by the tests handler.
  */
 export function createExecuteRouter(deps: ExecuteRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(executeRouteDocs(deps.maxTests));
   const bodySchema = createExecuteBodySchema(deps.maxTests);
   const serveTests = createTestsHandler({ ...deps, record: createExecutionRecorder(deps.metrics) });
 

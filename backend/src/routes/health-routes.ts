@@ -6,6 +6,13 @@ import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
 import type { RedisHealth } from '../redis/redis-client.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
+import { defineRoutes } from '../openapi/route-docs.js';
+import {
+  HealthResponseSchema,
+  ReadyResponseSchema,
+  type HealthResponse,
+  type ReadyResponse,
+} from '../schemas/service-responses.js';
 import { createRouter } from './create-router.js';
 
 export interface HealthRouterDeps {
@@ -20,13 +27,73 @@ export interface HealthRouterDeps {
   now?: () => number;
 }
 
+const PISTON_UP = { status: 'up', runtimes: 7, version: '3.1.1' } as const;
+
+/** `GET /health` and `GET /health/ready` in the OpenAPI document. */
+export const HEALTH_ROUTE_DOCS = defineRoutes([
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    summary: 'Liveness: 200 while the gateway serves, with Piston as last seen',
+    description:
+      'Never waits for Piston: a stale state is refreshed in the background. Not rate limited and needs no key.',
+    tags: ['Operations'],
+    protection: 'public',
+    responses: {
+      200: {
+        description: 'The gateway is running.',
+        headers: ['Cache-Control'],
+        content: {
+          schema: HealthResponseSchema,
+          name: 'HealthResponse',
+          examples: {
+            up: {
+              summary: 'Piston up',
+              value: {
+                status: 'OK',
+                message: 'Code execution gateway is running',
+                timestamp: '2026-01-01T00:00:00.000Z',
+                uptimeSeconds: 3600,
+                piston: PISTON_UP,
+                executions: { inFlight: 1, queued: 0, maxConcurrent: 8, maxQueue: 64 },
+              },
+            },
+          },
+        },
+      },
+    },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/health/ready',
+    operationId: 'getReadiness',
+    summary: 'Readiness: 200 only when Piston answers with at least one runtime',
+    tags: ['Operations'],
+    protection: 'public',
+    responses: {
+      200: {
+        description: 'Ready to execute.',
+        headers: ['Cache-Control'],
+        content: {
+          schema: ReadyResponseSchema,
+          name: 'ReadyResponse',
+          examples: { ready: { summary: 'Ready', value: { status: 'ready', piston: PISTON_UP } } },
+        },
+      },
+    },
+    errors: ['upstream_unavailable'],
+  },
+]);
+
 /**
  * `GET /health` (liveness: 200 while the process serves, Piston's state and version from the
  * cache) and `GET /health/ready` (readiness: 200 only when Piston answers with at least one
  * runtime; a stale state is refreshed first, which reads Piston's version again too).
  */
 export function createHealthRouter(deps: HealthRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(HEALTH_ROUTE_DOCS);
   const now = deps.now ?? Date.now;
   const probeIntervalMs = deps.probeIntervalMs ?? 10_000;
   const readyMaxAgeMs = deps.readyMaxAgeMs ?? 2_000;
@@ -56,7 +123,7 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       deps.runtimes.refresh().catch(() => undefined);
     }
     res.setHeader('Cache-Control', 'no-store');
-    res.json({
+    const body: HealthResponse = {
       status: 'OK',
       message: 'Code execution gateway is running',
       timestamp: new Date(now()).toISOString(),
@@ -65,7 +132,8 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       executions: deps.limiter.stats(),
       // Informational: the gateway serves on (fail open) while Redis is unreachable or full.
       ...(deps.redis ? { redis: { state: deps.redis.state() } } : {}),
-    });
+    };
+    res.json(body);
   });
 
   router.get('/ready', async (_req, res) => {
@@ -85,7 +153,8 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       sendError(res, notReady);
       return;
     }
-    res.json({ status: 'ready', piston });
+    const body: ReadyResponse = { status: 'ready', piston };
+    res.json(body);
   });
 
   router.all('/', methodNotAllowed('GET'));

@@ -2,18 +2,74 @@ import type { Router } from 'express';
 import { createHash } from 'node:crypto';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import type { PistonRuntime } from '../piston/piston-schemas.js';
+import { languageDetails } from '../runtimes/language-catalog.js';
 import { COMMON_LANGUAGE_NAMES } from '../runtimes/language-names.js';
 import { compareVersions, findLanguage } from '../runtimes/resolve-runtime.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
-import type { LanguagesResponse } from '../schemas/execute-response.js';
+import { defineRoutes } from '../openapi/route-docs.js';
+import { LanguagesResponseSchema, type LanguagesResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
 
 /** Editors may reuse the list this long, then revalidate cheaply with If-None-Match. */
 const CACHE_CONTROL = 'public, max-age=300, stale-while-revalidate=600';
 
+/** `GET /api/execute/languages` in the OpenAPI document. */
+export const LANGUAGES_ROUTE_DOCS = defineRoutes([
+  {
+    method: 'get',
+    path: '/api/execute/languages',
+    operationId: 'listLanguages',
+    summary: 'List the installed languages, with what an editor needs',
+    description:
+      'One entry per installed version, by language name, newest version first. `aliases` are the other names `POST /api/execute` accepts. `displayName`, `extension`, `editor` and `template` help editors; they are absent (or the language name) for languages the gateway has no entry for. Revalidate with `If-None-Match`.',
+    tags: ['Execution'],
+    protection: 'api',
+    headers: [
+      {
+        name: 'If-None-Match',
+        description: 'An `ETag` from an earlier answer: `304` while the list is the same.',
+        example: 'W/"n4bQgYhMfWWaL-qgxVrQFaO_Txs"',
+      },
+    ],
+    responses: {
+      200: {
+        description: 'The installed languages.',
+        headers: ['ETag', 'Cache-Control'],
+        content: {
+          schema: LanguagesResponseSchema,
+          name: 'LanguagesResponse',
+          examples: {
+            list: {
+              summary: 'Python installed',
+              value: {
+                languages: [
+                  {
+                    language: 'python',
+                    version: '3.11.2',
+                    aliases: ['py', 'py3', 'python3', 'python3.11'],
+                    displayName: 'Python',
+                    extension: 'py',
+                    editor: { codemirror: 'python', monaco: 'python' },
+                    template: 'print("Hello, World!")\n',
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+      304: {
+        description: 'Not modified: `If-None-Match` names the current list.',
+        headers: ['ETag'],
+      },
+    },
+    errors: ['upstream_error', 'upstream_unavailable', 'upstream_timeout'],
+  },
+]);
+
 /** `GET /api/execute/languages`: installed runtimes from the cache, with ETag and 304s. */
 export function createLanguagesRouter(deps: { runtimes: RuntimeCache }): Router {
-  const router = createRouter();
+  const router = createRouter(LANGUAGES_ROUTE_DOCS);
   let memo: { source: readonly PistonRuntime[]; body: LanguagesResponse; etag: string } | undefined;
 
   router.get('/', async (req, res) => {
@@ -74,6 +130,7 @@ export function toLanguagesResponse(runtimes: readonly PistonRuntime[]): Languag
       aliases: [...new Set([...rt.aliases, ...(added.get(rt.language) ?? [])])].filter(
         (alias) => alias !== rt.language,
       ),
+      ...languageDetails(rt.language),
     }))
     .sort((a, b) => a.language.localeCompare(b.language) || compareVersions(b.version, a.version));
   return { languages };

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
+import { defineRoutes } from '../openapi/route-docs.js';
 import { createRouter } from './create-router.js';
 
 export interface MetricsRouterDeps {
@@ -16,12 +17,43 @@ export interface MetricsRouterDeps {
   throttle: RequestHandler[];
 }
 
+/** `GET /metrics` in the OpenAPI document (only when the public port serves it). */
+export const METRICS_ROUTE_DOCS = defineRoutes([
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics (with METRICS_TOKEN set)',
+    description:
+      'Served on the public port only when METRICS_TOKEN is set; otherwise on the metrics port (METRICS_PORT), which this document does not describe. A wrong token counts against the `/api` rate limit.',
+    tags: ['Operations'],
+    protection: 'metrics-token',
+    responses: {
+      200: {
+        description: 'The Prometheus text exposition format.',
+        headers: ['Cache-Control'],
+        content: {
+          mediaType: 'text/plain; version=0.0.4; charset=utf-8',
+          examples: {
+            sample: {
+              summary: 'Two lines of it',
+              value:
+                '# TYPE gateway_http_requests_total counter\ngateway_http_requests_total{method="GET",route="/health",status="200"} 3\n',
+            },
+          },
+        },
+      },
+    },
+    errors: [],
+  },
+]);
+
 /**
  * `GET /metrics` in the Prometheus text format on the public port, for deployments that cannot
  * reach the metrics port (METRICS_PORT). It requires the token, compared in constant time.
  */
 export function createMetricsRouter(deps: MetricsRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(METRICS_ROUTE_DOCS);
   const expected = digest(deps.token);
 
   router.get(

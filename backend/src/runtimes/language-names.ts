@@ -1,3 +1,5 @@
+import { LANGUAGE_CATALOG } from './language-catalog.js';
+
 /**
  * Names people type that Piston's own aliases do not all cover, mapped to the Piston language
  * they mean. Piston's aliases are tried first; these are the fallback.
@@ -26,33 +28,12 @@ export const COMMON_LANGUAGE_NAMES: Readonly<Record<string, string>> = {
   sqlite: 'sqlite3',
 };
 
-/** Source-file extensions by Piston language, for naming the entry-point file. */
-export const LANGUAGE_EXTENSIONS: Readonly<Record<string, string>> = {
-  bash: 'sh',
-  c: 'c',
-  'c++': 'cpp',
-  csharp: 'cs',
-  dart: 'dart',
-  elixir: 'exs',
-  go: 'go',
-  haskell: 'hs',
-  java: 'java',
-  javascript: 'js',
-  julia: 'jl',
-  kotlin: 'kt',
-  lua: 'lua',
-  perl: 'pl',
-  php: 'php',
-  python: 'py',
-  r: 'r',
-  ruby: 'rb',
-  rust: 'rs',
-  scala: 'scala',
-  sqlite3: 'sql',
-  swift: 'swift',
-  typescript: 'ts',
-  zig: 'zig',
-};
+/** Source-file extensions by Piston language, for naming the entry-point file (from the catalog). */
+export const LANGUAGE_EXTENSIONS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(LANGUAGE_CATALOG).flatMap(([language, info]) =>
+    info.extension === undefined ? [] : [[language, info.extension]],
+  ),
+);
 
 /** Levenshtein distance, for suggesting the closest installed language names. */
 export function editDistance(a: string, b: string): number {

@@ -41,11 +41,34 @@ export const ExecuteResponseSchema = z.strictObject({
 });
 export type ExecuteResponse = z.infer<typeof ExecuteResponseSchema>;
 
+/** One installed runtime, with what an editor needs to offer it. */
+export const LanguageEntrySchema = z.strictObject({
+  language: z
+    .string()
+    .meta({ description: 'The name Piston knows the language by', examples: ['c++'] }),
+  version: z.string().meta({ description: 'The installed version', examples: ['12.2.0'] }),
+  aliases: z.array(z.string()).meta({ description: 'Other names POST /api/execute accepts' }),
+  displayName: z.string().meta({ description: 'The name people read', examples: ['C++'] }),
+  extension: z
+    .string()
+    .optional()
+    .meta({ description: 'Source-file extension, without the dot', examples: ['cpp'] }),
+  editor: z
+    .strictObject({
+      codemirror: z.string().optional().meta({
+        description:
+          'A @codemirror/lang-* package (python, javascript, typescript, cpp, java, rust, go, sql) or a StreamLanguage export of @codemirror/legacy-modes',
+      }),
+      monaco: z.string().optional().meta({ description: "Monaco's built-in language id" }),
+    })
+    .meta({ description: 'Editor language ids, where the editor has one' }),
+  template: z.string().optional().meta({ description: 'A program that prints "Hello, World!"' }),
+});
+export type LanguageEntry = z.infer<typeof LanguageEntrySchema>;
+
 /** The body of `GET /api/execute/languages`. */
 export const LanguagesResponseSchema = z.strictObject({
-  languages: z.array(
-    z.strictObject({ language: z.string(), version: z.string(), aliases: z.array(z.string()) }),
-  ),
+  languages: z.array(LanguageEntrySchema),
 });
 export type LanguagesResponse = z.infer<typeof LanguagesResponseSchema>;
 

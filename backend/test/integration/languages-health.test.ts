@@ -27,7 +27,26 @@ describe('GET /api/execute/languages', () => {
       'python@3.11.2',
       'sqlite3@3.40.1',
     ]);
-    expect(res.body.languages[1]).toEqual({ language: 'c', version: '12.2.0', aliases: ['gcc'] });
+    // The fields clients read before the editor fields came keep their names and values.
+    expect(res.body.languages[1]).toMatchObject({
+      language: 'c',
+      version: '12.2.0',
+      aliases: ['gcc'],
+    });
+  });
+
+  it('when asked, then each entry carries what an editor needs: name, extension, ids, template', async () => {
+    const { app: gateway } = await app();
+
+    const res = await request(gateway).get('/api/execute/languages');
+
+    const cpp = (res.body.languages as { language: string }[]).find((l) => l.language === 'c++');
+    expect(cpp).toMatchObject({
+      displayName: 'C++',
+      extension: 'cpp',
+      editor: { codemirror: 'cpp', monaco: 'cpp' },
+    });
+    expect(cpp).toHaveProperty('template', expect.stringContaining('Hello, World!'));
   });
 
   it("when the gateway accepts more names than Piston's aliases, then the list says so, and each name runs", async () => {

@@ -30,7 +30,8 @@ describe('entryFileName', () => {
     ['rust', 'main.rs'],
     ['bash', 'main.sh'],
     ['sqlite3', 'main.sql'],
-    ['brainfuck', 'main'],
+    ['brainfuck', 'main.bf'],
+    ['a-custom-package', 'main'],
   ])('when the language is %s, then the entry file is %s', (language, name) => {
     expect(entryFileName(language, '')).toBe(name);
   });
