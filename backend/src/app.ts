@@ -21,6 +21,8 @@ import { createUsageRouter } from './routes/usage-routes.js';
 import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
 import type { SharedState } from './redis/shared-state.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
+import { createWebAssets, type WebAssets } from './web/web-assets.js';
+import { createWebRouter } from './web/web-router.js';
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
 export interface AppDeps {
@@ -34,6 +36,8 @@ export interface AppDeps {
   shared?: SharedState;
   /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
   resultCache?: ResultCache;
+  /** The browser files of the playground (default: dist/public/, else bundled from source). */
+  webAssets?: WebAssets;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
 }
@@ -132,6 +136,12 @@ export function createApp(deps: AppDeps): Express {
       refund: executeLimiter.refund,
     }),
   );
+
+  // Pages and static files: no API key, no rate limit (served from memory, no work upstream);
+  // the API calls they make go through /api and its protection.
+  if (config.PLAYGROUND_ENABLED) {
+    app.use(createWebRouter({ assets: deps.webAssets ?? createWebAssets() }));
+  }
 
   app.use(notFound());
   app.use(createErrorHandler(logger));
