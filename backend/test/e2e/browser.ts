@@ -56,7 +56,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export async function watchedContext(
   browser: Browser,
   options: Parameters<Browser['newContext']>[0] = {},
-): Promise<{ context: BrowserContext; watch: PageWatch; newPage(): Promise<Page> }> {
+): Promise<{ context: BrowserContext; watch: PageWatch; newPage: () => Promise<Page> }> {
   const context = await browser.newContext(options);
   const watch: PageWatch = {
     consoleErrors: [],
@@ -136,4 +136,26 @@ export async function serveGateway(
       await t.close();
     },
   };
+}
+
+/**
+ * Replaces the editor's text by pasting it (no auto-closed brackets or indentation). A paste
+ * event, as the clipboard sends it: Chromium's own text insertion into a contenteditable adds
+ * `style` attributes, which the page's CSP rightly refuses.
+ */
+export async function setCode(page: Page, code: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.locator('.cm-content').evaluate((content, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    content.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, code);
+}
+
+/** The editor's text, line by line as CodeMirror renders it. */
+export function editorText(page: Page): Promise<string> {
+  return page.$$eval('.cm-line', (lines) => lines.map((line) => line.textContent).join('\n'));
 }

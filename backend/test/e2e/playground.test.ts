@@ -5,8 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserSkipReason,
+  editorText,
   launchBrowser,
   serveGateway,
+  setCode,
   watchedContext,
   type PageWatch,
   type ServedGateway,
@@ -19,28 +21,6 @@ const HELLO = 'print("hello from the browser")';
 const COMPILE_ERROR = (
   loadFixture('c-compile-error').request.body as { files: { content: string }[] }
 ).files[0]!.content;
-
-/**
- * Replaces the editor's text by pasting it (no auto-closed brackets or indentation). A paste
- * event, as the clipboard sends it: Chromium's own text insertion into a contenteditable adds
- * `style` attributes, which the page's CSP rightly refuses.
- */
-async function setCode(page: Page, code: string): Promise<void> {
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.locator('.cm-content').evaluate((content, text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    content.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
-    );
-  }, code);
-}
-
-/** The editor's text, line by line as CodeMirror renders it. */
-function editorText(page: Page): Promise<string> {
-  return page.$$eval('.cm-line', (lines) => lines.map((line) => line.textContent).join('\n'));
-}
 
 describe.skipIf(skip !== undefined)('the playground (GET /) in Chromium', () => {
   let browser: Browser;

@@ -148,6 +148,7 @@ function tryIt(id: string, method: string, path: string, example: unknown): HTML
   const send = element('button', `Send ${method.toUpperCase()} ${path}`);
   send.type = 'submit';
   const answer = element('pre', undefined, 'code answer');
+  answer.tabIndex = 0;
   answer.setAttribute('aria-live', 'polite');
   answer.hidden = true;
   form.append(send, answer);

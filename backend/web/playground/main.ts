@@ -105,6 +105,7 @@ async function run(): Promise<void> {
   if (!entry || active) return;
   output.clear();
   tests.clear();
+  shareStatus.textContent = '';
   const cases = tests.cases();
   const body = {
     language: entry.language,
