@@ -108,6 +108,73 @@ describe.skipIf(skip !== undefined)('the playground (GET /) in Chromium', () => 
     }
   });
 
+  it('when test cases are run, then the API validation details or the verdict of each case show', async () => {
+    const other = await page.context().newPage();
+    try {
+      await other.goto(`${gateway.url}/`);
+      await expect.poll(() => other.locator('#run').isEnabled()).toBe(true);
+      await other.selectOption('#language', 'python@3.11.2');
+      await other.click('summary:has-text("Test cases")');
+      await other.click('#add-test');
+      await other.fill('#tests li:nth-child(1) [data-role="stdin"]', '2 3');
+      await other.fill('#tests li:nth-child(1) [data-role="expected"]', '5');
+
+      // This gateway has no test cases yet (#17): its 400 is shown with the details.
+      await other.click('#run');
+      await expect
+        .poll(() => other.locator('#error li').allInnerTexts())
+        .toEqual(['tests: is not a recognised field']);
+      expect(await other.locator('#error p').innerText()).toBe('The request body is invalid');
+      expect(await other.locator('#status').innerText()).toBe('Not run');
+
+      // A server that has them answers with verdicts (the #17 contract).
+      await other.route('**/api/execute', async (route) => {
+        const sent = route.request().postDataJSON() as { tests: unknown[] };
+        expect(sent.tests).toEqual([{ name: 'case 1', stdin: '2 3', expectedOutput: '5' }]);
+        await route.fulfill({
+          json: {
+            success: true,
+            output: '',
+            stderr: '',
+            exitCode: 0,
+            signal: null,
+            status: 'ok',
+            language: 'python',
+            version: '3.11.2',
+            truncated: false,
+            verdict: 'wrong_answer',
+            passed: 0,
+            total: 1,
+            tests: [
+              {
+                name: 'case 1',
+                verdict: 'wrong_answer',
+                status: 'ok',
+                output: '6\n',
+                stderr: '',
+                exitCode: 0,
+                signal: null,
+                expectedOutput: '5',
+                wallTimeMs: 3,
+                cpuTimeMs: 1,
+                memoryBytes: 1000,
+              },
+            ],
+          },
+        });
+      });
+      await other.click('#run');
+      await expect
+        .poll(() => other.locator('#verdicts .verdict').innerText())
+        .toBe('wrong answer: 0 of 1 passed');
+      expect(await other.locator('#verdicts tbody tr').first().innerText()).toMatch(
+        /^case 1\twrong answer\t6\s+\t5$/,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('when the page was used as above, then no console error, CSP violation or request off localhost happened', async () => {
     expect(await watch.cspViolations()).toEqual([]);
     expect(watch.consoleErrors).toEqual([]);

@@ -40,8 +40,10 @@ export async function toApiError(response: Response): Promise<ApiError> {
 
 function detailText(detail: unknown): string {
   if (typeof detail !== 'object' || detail === null) return '';
-  const { path, message } = detail as { path?: unknown; message?: unknown };
-  const where = Array.isArray(path) && path.length > 0 ? `${path.join('.')}: ` : '';
+  // The gateway names the field (`field: "files.0.name"`); other servers may give a `path` array.
+  const { field, path, message } = detail as { field?: unknown; path?: unknown; message?: unknown };
+  const name = typeof field === 'string' ? field : Array.isArray(path) ? path.join('.') : '';
+  const where = name === '' ? '' : `${name}: `;
   return typeof message === 'string' ? `${where}${message}` : '';
 }
 
