@@ -52,6 +52,9 @@ export async function bundleWeb(options: { outdir?: string } = {}): Promise<WebF
       })),
       bundle: true,
       format,
+      // The playground's language modes load on demand, as chunks beside it.
+      splitting: format === 'esm',
+      chunkNames: 'chunk-[hash]',
       minify: true,
       target: ['es2022', 'chrome111', 'firefox113', 'safari16.4'],
       outdir: '/bundle',

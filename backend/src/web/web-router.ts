@@ -6,8 +6,16 @@ import { NotFoundError } from '../errors.js';
 import { createNonce, pageCsp, renderPage, type PageName } from './pages.js';
 import type { WebAsset, WebAssets } from './web-assets.js';
 
-/** Asset names a request may ask for: a short plain file name (no paths, no dot files). */
-const ASSET_NAME = /^[a-z][a-z0-9-]{0,40}\.(?:js|css|svg)$/;
+/**
+ * Asset names a request may ask for: a short plain file name (no paths, no dot files), such as
+ * `playground.js` or a chunk, `chunk-X7KQ2LMD.js`.
+ */
+const ASSET_NAME = /^[a-z][a-zA-Z0-9-]{0,40}\.(?:js|css|svg)$/;
+
+/** Whether a requested `/assets/` name is one the bundle could hold (checked before lookup). */
+export function isAssetName(name: string): boolean {
+  return ASSET_NAME.test(name);
+}
 
 /**
  * The browser face of the gateway (#16): the playground at `/`, the API reference at `/docs`,
@@ -31,7 +39,7 @@ export function createWebRouter(deps: { assets: WebAssets }): Router {
   router.all('/embed.js', methodNotAllowed('GET'));
   router.get('/assets/:file', async (req, res) => {
     const name = req.params.file;
-    if (typeof name !== 'string' || !ASSET_NAME.test(name)) throw new NotFoundError('No such file');
+    if (typeof name !== 'string' || !isAssetName(name)) throw new NotFoundError('No such file');
     sendAsset(req, res, await findAsset(deps.assets, name), 'no-cache');
   });
   return router;

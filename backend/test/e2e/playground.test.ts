@@ -49,6 +49,8 @@ describe.skipIf(skip !== undefined)('the playground (GET /) in Chromium', () => 
     await setCode(page, '');
     await page.locator('.cm-content').pressSequentially(HELLO);
     expect(await editorText(page)).toBe(HELLO);
+    // Highlighted: the Python mode (a chunk loaded on demand) wraps the tokens in spans.
+    await expect.poll(() => page.locator('.cm-line span').count()).toBeGreaterThan(0);
     await page.click('#run');
 
     await expect.poll(() => page.locator('#output').innerText()).toBe('hello from the browser\n');

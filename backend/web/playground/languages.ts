@@ -1,58 +1,58 @@
-import { cpp } from '@codemirror/lang-cpp';
-import { go } from '@codemirror/lang-go';
-import { java } from '@codemirror/lang-java';
-import { javascript } from '@codemirror/lang-javascript';
-import { python } from '@codemirror/lang-python';
-import { rust } from '@codemirror/lang-rust';
-import { sql } from '@codemirror/lang-sql';
-import { StreamLanguage, type StreamParser } from '@codemirror/language';
-import { csharp, kotlin, scala, dart } from '@codemirror/legacy-modes/mode/clike';
-import { haskell } from '@codemirror/legacy-modes/mode/haskell';
-import { lua } from '@codemirror/legacy-modes/mode/lua';
-import { perl } from '@codemirror/legacy-modes/mode/perl';
-import { r } from '@codemirror/legacy-modes/mode/r';
-import { ruby } from '@codemirror/legacy-modes/mode/ruby';
-import { shell } from '@codemirror/legacy-modes/mode/shell';
-import { swift } from '@codemirror/legacy-modes/mode/swift';
+import type { StreamParser } from '@codemirror/language';
 import type { Extension } from '@codemirror/state';
 import type { LanguageEntry } from '../shared/types.js';
 
-const legacy = (parser: StreamParser<unknown>) => () => StreamLanguage.define(parser);
+/** A legacy (CodeMirror 5) mode, loaded when first needed. */
+const legacy = (load: () => Promise<StreamParser<unknown>>) => async (): Promise<Extension> => {
+  const [{ StreamLanguage }, parser] = await Promise.all([import('@codemirror/language'), load()]);
+  return StreamLanguage.define(parser);
+};
+const clike = (name: 'csharp' | 'kotlin' | 'scala' | 'dart') =>
+  legacy(async () => (await import('@codemirror/legacy-modes/mode/clike'))[name]);
 
-/** Editor modes by CodeMirror id or Piston language name. */
-const MODES: Readonly<Record<string, () => Extension>> = {
-  python: () => python(),
-  javascript: () => javascript(),
-  typescript: () => javascript({ typescript: true }),
-  cpp: () => cpp(),
-  c: () => cpp(),
-  'c++': () => cpp(),
-  java: () => java(),
-  rust: () => rust(),
-  go: () => go(),
-  sql: () => sql(),
-  sqlite3: () => sql(),
-  bash: legacy(shell),
-  shell: legacy(shell),
-  ruby: legacy(ruby),
-  csharp: legacy(csharp),
-  'csharp.net': legacy(csharp),
-  kotlin: legacy(kotlin),
-  scala: legacy(scala),
-  dart: legacy(dart),
-  haskell: legacy(haskell),
-  lua: legacy(lua),
-  perl: legacy(perl),
-  r: legacy(r),
-  rscript: legacy(r),
-  swift: legacy(swift),
+/**
+ * Editor modes by CodeMirror id or Piston language name. Each is a separate chunk of the bundle
+ * (esbuild splitting), fetched from /assets/ when a language is first picked, so the page loads
+ * only the grammar it shows.
+ */
+const MODES: Readonly<Record<string, () => Promise<Extension>>> = {
+  python: async () => (await import('@codemirror/lang-python')).python(),
+  javascript: async () => (await import('@codemirror/lang-javascript')).javascript(),
+  typescript: async () =>
+    (await import('@codemirror/lang-javascript')).javascript({ typescript: true }),
+  cpp: async () => (await import('@codemirror/lang-cpp')).cpp(),
+  java: async () => (await import('@codemirror/lang-java')).java(),
+  rust: async () => (await import('@codemirror/lang-rust')).rust(),
+  go: async () => (await import('@codemirror/lang-go')).go(),
+  sql: async () => (await import('@codemirror/lang-sql')).sql(),
+  shell: legacy(async () => (await import('@codemirror/legacy-modes/mode/shell')).shell),
+  ruby: legacy(async () => (await import('@codemirror/legacy-modes/mode/ruby')).ruby),
+  csharp: clike('csharp'),
+  kotlin: clike('kotlin'),
+  scala: clike('scala'),
+  dart: clike('dart'),
+  haskell: legacy(async () => (await import('@codemirror/legacy-modes/mode/haskell')).haskell),
+  lua: legacy(async () => (await import('@codemirror/legacy-modes/mode/lua')).lua),
+  perl: legacy(async () => (await import('@codemirror/legacy-modes/mode/perl')).perl),
+  r: legacy(async () => (await import('@codemirror/legacy-modes/mode/r')).r),
+  swift: legacy(async () => (await import('@codemirror/legacy-modes/mode/swift')).swift),
+};
+
+/** Piston names whose mode goes by another name. */
+const ALIASES: Readonly<Record<string, string>> = {
+  c: 'cpp',
+  'c++': 'cpp',
+  sqlite3: 'sql',
+  bash: 'shell',
+  'csharp.net': 'csharp',
+  rscript: 'r',
 };
 
 /** The editor mode for a language: the id the server names, else by the language's name. */
-export function editorMode(entry: LanguageEntry | undefined): Extension {
+export async function editorMode(entry: LanguageEntry | undefined): Promise<Extension> {
   if (entry === undefined) return [];
   const id = entry.editor?.codemirror ?? '';
-  const mode = MODES[id] ?? MODES[entry.language];
+  const mode = MODES[id] ?? MODES[entry.language] ?? MODES[ALIASES[entry.language] ?? ''];
   return mode ? mode() : [];
 }
 

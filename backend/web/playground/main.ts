@@ -36,6 +36,17 @@ function current(): LanguageEntry | undefined {
   return languages[select.selectedIndex];
 }
 
+/** Highlights the code for the chosen language once its mode has loaded (if still chosen). */
+function showMode(): void {
+  const entry = current();
+  editorMode(entry).then(
+    (mode) => {
+      if (current() === entry) editor.setMode(mode);
+    },
+    () => editor.setMode([]),
+  );
+}
+
 /** Picks a language (by name, and version when given), switching the editor's mode. */
 function choose(language: string, version?: string): boolean {
   const index = languages.findIndex(
@@ -45,7 +56,7 @@ function choose(language: string, version?: string): boolean {
   );
   if (index < 0) return false;
   select.selectedIndex = index;
-  editor.setMode(editorMode(languages[index]));
+  showMode();
   return true;
 }
 
@@ -89,7 +100,7 @@ select.addEventListener('change', () => {
   const entry = current();
   if (!entry) return;
   localStorage.setItem(LANGUAGE_KEY, `${entry.language}@${entry.version}`);
-  editor.setMode(editorMode(entry));
+  showMode();
   // Replace the code only when it is an untouched starter program (or empty).
   if (before !== undefined || editor.getCode().trim() === '') editor.setCode(starterProgram(entry));
 });
