@@ -8,6 +8,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY backend/src backend/src
+# The playground's browser code, bundled by the build into dist/public/ (esbuild: a dev dependency).
+COPY backend/web backend/web
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS prod-deps

@@ -16,6 +16,15 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      {
+        test: {
+          // Browser tests (Playwright driving Chromium); each file skips when none is installed.
+          name: 'e2e',
+          include: ['backend/test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

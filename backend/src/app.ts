@@ -33,6 +33,8 @@ import { createUsageRouter } from './routes/usage-routes.js';
 import { ResilientRedisStore } from './redis/redis-rate-limit-store.js';
 import type { SharedState } from './redis/shared-state.js';
 import type { RuntimeCache } from './runtimes/runtime-cache.js';
+import { createWebAssets, type WebAssets } from './web/web-assets.js';
+import { createWebRouter } from './web/web-router.js';
 import { createLiveSockets, INIT_TIMEOUT_MS, PING_INTERVAL_MS } from './ws/live-sockets.js';
 
 /** Everything the app needs, built by the composition root (main.ts) or by a test. */
@@ -47,6 +49,8 @@ export interface AppDeps {
   shared?: SharedState;
   /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
   resultCache?: ResultCache;
+  /** The browser files of the playground (default: dist/public/, else bundled from source). */
+  webAssets?: WebAssets;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
   /** Overrides for live runs (tests): the SSE ping interval and the slow-reader threshold. */
@@ -259,6 +263,12 @@ export function createApp(deps: AppDeps): Express {
       refund: executeLimiter.refund,
     }),
   );
+
+  // Pages and static files: no API key, no rate limit (served from memory, no work upstream);
+  // the API calls they make go through /api and its protection.
+  if (config.PLAYGROUND_ENABLED) {
+    app.use(createWebRouter({ assets: deps.webAssets ?? createWebAssets() }));
+  }
 
   app.use(notFound());
   app.use(createErrorHandler(logger));

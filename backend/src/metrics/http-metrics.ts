@@ -8,6 +8,10 @@ import type { Metrics } from './metrics.js';
  * so the number of series stays fixed whatever clients send. Add a route here when adding one.
  */
 export const ROUTE_LABELS = [
+  '/',
+  '/docs',
+  '/embed.js',
+  '/assets/:file',
   '/api/execute',
   '/api/execute/batch',
   '/api/execute/languages',

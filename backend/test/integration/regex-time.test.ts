@@ -17,6 +17,7 @@ import { clientAddress } from '../../src/middleware/client-key.js';
 import { SAFE_REQUEST_ID } from '../../src/middleware/request-id.js';
 import { parseBody } from '../../src/middleware/validate.js';
 import { ExecuteRequestSchema } from '../../src/schemas/execute-request.js';
+import { isAssetName } from '../../src/web/web-router.js';
 import { useTestApps } from '../support/build-test-app.js';
 import { createExecuteBodySchema } from '../../src/schemas/verdicts.js';
 import { COMPARE_MODES, outputMatches } from '../../src/verdicts/compare.js';
@@ -149,6 +150,7 @@ const TARGETS: [name: string, apply: (input: string) => unknown][] = [
   ],
   ['middleware/request-id: SAFE_REQUEST_ID', (s) => SAFE_REQUEST_ID.test(s)],
   ['middleware/client-key: clientAddress', (s) => clientAddress(s)],
+  ['web/web-router: asset names', (s) => isAssetName(s)],
   [
     'execution/map-result: launcher lines after a signal',
     (s) =>

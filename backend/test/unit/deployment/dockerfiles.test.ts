@@ -66,6 +66,15 @@ describe('gateway Dockerfile', () => {
     expect(ignore).not.toContain('!.env');
   });
 
+  it('when built, then the browser code is in the context and bundled by npm run build into dist/', () => {
+    const pkg = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> };
+    expect(readRepoFile('.dockerignore')).toContain('!backend/web/**');
+    expect(GATEWAY).toMatch(/^COPY backend\/web backend\/web$/m);
+    expect(pkg.scripts.build).toMatch(/&& node dist\/cli\/build-web\.js$/);
+    // The final stage ships dist/ whole, dist/public/ (the bundle) with it.
+    expect(GATEWAY).toMatch(/^COPY --from=build .*\/app\/dist dist$/m);
+  });
+
   it('when shipped, then the image carries the license notice', () => {
     expect(readRepoFile('.dockerignore')).toMatch(/^!LICENSE$/m);
     expect(GATEWAY).toMatch(/^COPY .*\bLICENSE\b.* \.\/$/m);
