@@ -40,9 +40,13 @@ export function createMemorySubmissionQueue(
 
   return {
     add(token) {
-      if (closed) throw new SubmissionQueueFullError('The gateway is shutting down');
+      if (closed) {
+        return Promise.reject(new SubmissionQueueFullError('The gateway is shutting down'));
+      }
       if (waiting.length >= options.maxQueued) {
-        throw new SubmissionQueueFullError('queue is full', { retryAfterSeconds: 2 });
+        return Promise.reject(
+          new SubmissionQueueFullError('queue is full', { retryAfterSeconds: 2 }),
+        );
       }
       waiting.push(token);
       // Started on the next turn, so the caller's answer (201 with the token) goes out first.
