@@ -35,7 +35,7 @@ export interface AppDeps {
   shared?: SharedState;
   /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
   resultCache?: ResultCache;
-  /** Where submissions live and wait (Redis/BullMQ); in this process when absent. */
+  /** Where submissions live and wait (Redis/BullMQ) and who calls back; in this process when absent. */
   submissions?: SubmissionBackend;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;

@@ -23,7 +23,7 @@ export interface Gateway {
 export async function createGateway(
   config: Config,
   logger: Logger,
-  overrides: Pick<AppDeps, 'health'> = {},
+  overrides: Pick<AppDeps, 'health' | 'submissions'> = {},
 ): Promise<Gateway> {
   const apiKeys = await loadApiKeys(config.API_KEYS);
   const piston = createPistonClient({

@@ -50,7 +50,7 @@ export function postExecute(t: TestApp, body: unknown) {
 export async function buildTestApp(
   env: Record<string, string> = {},
   fakeOptions: FakePistonOptions = {},
-  appOptions: Pick<AppDeps, 'health'> = {},
+  appOptions: Pick<AppDeps, 'health' | 'submissions'> = {},
 ): Promise<TestApp> {
   const fake = await startFakePiston(fakeOptions);
   const config = testConfig({ PISTON_URL: fake.url, ...env });

@@ -27,6 +27,7 @@ interface CreatorDeps {
   execution: ExecutionService;
   store: SubmissionStore;
   queue: SubmissionQueue;
+  callbacks: boolean;
   charge: Charge;
   newToken: () => string;
   now: () => Date;
@@ -74,7 +75,12 @@ export function createSubmissionCreator(deps: CreatorDeps) {
     base64: boolean,
     runtimes: readonly PistonRuntime[],
   ): Promise<{ errors: FieldErrors } | { accepted: AcceptedSubmission; request: ExecuteRequest }> {
-    const parsed = parseSubmission(raw, { base64, runtimes, limits: config });
+    const parsed = parseSubmission(raw, {
+      base64,
+      runtimes,
+      limits: config,
+      callbacks: deps.callbacks,
+    });
     if ('errors' in parsed) return parsed;
     try {
       const request = parseBody(ExecuteRequestSchema, nativeRequest(parsed.submission));

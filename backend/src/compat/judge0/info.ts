@@ -22,7 +22,7 @@ const fallback = (field: string) => UNSUPPORTED_FIELDS[field]?.fallback;
  * the gateway's (RUN_TIMEOUT_MS, MAX_RUN_TIMEOUT_MS, RUN_MEMORY_LIMIT_BYTES); larger values, up
  * to Judge0's stock maxima, are accepted and clamped to these.
  */
-export function configInfoBody(config: Config): Record<string, unknown> {
+export function configInfoBody(config: Config, callbacks: boolean): Record<string, unknown> {
   const memoryKb =
     config.RUN_MEMORY_LIMIT_BYTES === -1
       ? JUDGE0_BOUNDS.memory_limit.max
@@ -36,7 +36,7 @@ export function configInfoBody(config: Config): Record<string, unknown> {
     allowed_languages_for_compile_options: [],
     enable_command_line_arguments: true,
     enable_submission_delete: false,
-    enable_callbacks: true,
+    enable_callbacks: callbacks,
     callbacks_max_tries: config.WEBHOOK_MAX_ATTEMPTS,
     callbacks_timeout: 5,
     enable_additional_files: false,

@@ -22,6 +22,8 @@ export interface Judge0RouterDeps {
   execution: ExecutionService;
   store: SubmissionStore;
   queue: SubmissionQueue;
+  /** Callbacks can be delivered; without, a callback_url is a 422 as Judge0 answers it. */
+  callbacks: boolean;
   /** Counts accepted submissions against the caller's execution rate limit (429 beyond it). */
   charge: Charge;
   newToken?: () => string;
@@ -78,7 +80,7 @@ export function createJudge0Router(deps: Judge0RouterDeps): Router {
     res.json(aboutBody());
   });
   router.get('/config_info', (_req, res) => {
-    res.json(configInfoBody(config));
+    res.json(configInfoBody(config, deps.callbacks));
   });
 
   router.post('/submissions/batch', ...body, async (req, res) => {

@@ -18,11 +18,16 @@ import type { Charge } from './create-submission.js';
 import { createJudge0Router } from './judge0-routes.js';
 import { createJudge0Runner, judge0Failure } from './run-submission.js';
 
-/** Where submissions live and wait, and who calls back; in memory unless given (Redis). */
+/**
+ * Where submissions live and wait, and who calls back. Each part is in this process unless given
+ * (Redis, BullMQ). Without `delivery`, a `callback_url` is refused (422, as Judge0 does with
+ * callbacks turned off) rather than accepted and never called.
+ */
 export interface SubmissionBackend {
-  store: SubmissionStore;
-  queue: SubmissionQueue;
-  delivery?: CallbackDelivery;
+  store?: SubmissionStore;
+  queue?: SubmissionQueue;
+  /** Builds the callback delivery on the store in use (it records `callback` outcomes there). */
+  delivery?: (store: SubmissionStore) => CallbackDelivery;
 }
 
 /** What mounting the Judge0 API needs from createApp. */
@@ -76,21 +81,24 @@ function createCharge(limiter: RefundableRateLimit, store: Store): Charge {
  */
 export function mountJudge0(app: Express, options: MountJudge0Options): () => Promise<void> {
   const { config, logger } = options;
-  const backend = options.backend ?? {
-    store: createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED }),
-    queue: createMemorySubmissionQueue({
+  const store =
+    options.backend?.store ??
+    createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED });
+  const queue =
+    options.backend?.queue ??
+    createMemorySubmissionQueue({
       maxQueued: config.MAX_SUBMISSION_QUEUE,
       onError: (token, error) => logger.error({ err: error, token }, 'submission worker failed'),
-    }),
-  };
+    });
+  const delivery = options.backend?.delivery?.(store);
   const worker = createSubmissionWorker({
-    store: backend.store,
+    store,
     run: createJudge0Runner({ execution: options.execution }),
     failed: judge0Failure,
-    delivery: backend.delivery,
+    delivery,
     logger,
   });
-  backend.queue.process(worker, maxAsyncExecutions(config));
+  queue.process(worker, maxAsyncExecutions(config));
   app.use('/judge0', ...options.protection);
   app.use(
     '/judge0',
@@ -98,14 +106,15 @@ export function mountJudge0(app: Express, options: MountJudge0Options): () => Pr
       config,
       runtimes: options.runtimes,
       execution: options.execution,
-      store: backend.store,
-      queue: backend.queue,
+      store,
+      queue,
+      callbacks: delivery !== undefined,
       charge: createCharge(options.executeLimiter, options.executeStore),
     }),
   );
   return async () => {
-    await backend.queue.close();
-    await backend.delivery?.close();
-    await backend.store.close();
+    await queue.close();
+    await delivery?.close();
+    await store.close();
   };
 }

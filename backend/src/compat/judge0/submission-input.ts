@@ -86,7 +86,13 @@ export interface AcceptedSubmission {
 /** Validates one Judge0 submission body; field errors in Judge0's shape, or the submission. */
 export function parseSubmission(
   raw: unknown,
-  options: { base64: boolean; runtimes: readonly PistonRuntime[]; limits: SubmissionLimits },
+  options: {
+    base64: boolean;
+    runtimes: readonly PistonRuntime[];
+    limits: SubmissionLimits;
+    /** Whether callbacks can be delivered; without, a callback_url is refused. */
+    callbacks?: boolean;
+  },
 ): { errors: FieldErrors } | { submission: AcceptedSubmission } {
   const errors: FieldErrors = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -112,7 +118,7 @@ export function parseSubmission(
     addError(errors, 'command_line_arguments', 'is too long (maximum is 512 characters)');
   }
   const redirect = readBoolean(body, 'redirect_stderr_to_stdout', errors) ?? false;
-  const callbackUrl = readCallbackUrl(body, errors);
+  const callbackUrl = readCallbackUrl(body, errors, options.callbacks ?? true);
   checkUnsupported(body, errors);
   if (Object.keys(errors).length > 0 || !language || sourceCode === undefined) return { errors };
   const echo: Record<string, unknown> = {
@@ -175,9 +181,18 @@ function readLimits(body: Record<string, unknown>, errors: FieldErrors, limits: 
   };
 }
 
-function readCallbackUrl(body: Record<string, unknown>, errors: FieldErrors): string | null {
+function readCallbackUrl(
+  body: Record<string, unknown>,
+  errors: FieldErrors,
+  allowed: boolean,
+): string | null {
   const value = present(body, 'callback_url');
   if (value === undefined) return null;
+  if (!allowed) {
+    // Judge0's words when its operator turned callbacks off.
+    addError(errors, 'callback_url', 'setting callback is not allowed');
+    return null;
+  }
   if (typeof value !== 'string' || value.length > 2048 || !URL.canParse(value)) {
     addError(errors, 'callback_url', 'must be an http or https URL');
     return null;
