@@ -29,6 +29,8 @@ export interface RefundableRateLimit extends RateLimitRequestHandler {
    * open). A store that fails here reports it itself (Redis health); the refund is then lost.
    */
   refund: (req: Request, res: Response) => void;
+  /** What this limiter counted for this request (limit, used), once it ran. */
+  counted: (req: Request) => RateLimitInfo | undefined;
 }
 
 /**
@@ -72,6 +74,8 @@ export function createRateLimit(options: RateLimitOptions): RefundableRateLimit 
     },
   });
   return Object.assign(handler, {
+    counted: (req: Request) =>
+      (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty],
     refund: (req: Request, res: Response) => {
       const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty];
       if (!counted?.resetTime || Date.now() >= counted.resetTime.getTime()) return;

@@ -58,6 +58,18 @@ describe('/judge0 protection', () => {
     ).toBe(0);
   });
 
+  it('when a batch needs more executions than are left, then it is refused whole (429) and nothing is counted', async () => {
+    const t = await app({ EXECUTE_RATE_LIMIT_MAX: '2' });
+    const big = await request(t.app)
+      .post('/judge0/submissions/batch')
+      .send({ submissions: [item(1), item(2), item(3)] });
+    expect(big.status).toBe(429);
+    const fits = await request(t.app)
+      .post('/judge0/submissions/batch')
+      .send({ submissions: [item(4), item(5)] });
+    expect(fits.status).toBe(201);
+  });
+
   it('when submissions flood in, then they hold at most MAX_ASYNC_EXECUTIONS slots and /api/execute still runs', async () => {
     const t = await app(
       { MAX_CONCURRENT_EXECUTIONS: '3', MAX_ASYNC_EXECUTIONS: '1' },

@@ -2,6 +2,7 @@ import type { Express, RequestHandler } from 'express';
 import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { maxAsyncExecutions, type Config } from '../../config.js';
+import { RateLimitedError } from '../../errors.js';
 import type { ExecutionService } from '../../execution/execution-service.js';
 import { getClientKey } from '../../middleware/client-key.js';
 import type { RefundableRateLimit } from '../../middleware/rate-limit.js';
@@ -58,11 +59,21 @@ function runMiddleware(
   });
 }
 
-/** The charge: the limiter counts the first, its store the rest (one hit per submission). */
+/**
+ * The charge: the limiter counts the first submission (and answers 429 past the limit), its
+ * store the rest, one hit each. A batch that needs more than is left is refused whole.
+ */
 function createCharge(limiter: RefundableRateLimit, store: Store): Charge {
   return {
     async take(req, res, count) {
       await runMiddleware(limiter, req, res, () => undefined);
+      const info = limiter.counted(req);
+      if (info && info.used + count - 1 > info.limit) {
+        limiter.refund(req, res);
+        throw new RateLimitedError(
+          `Too many requests: ${count} submissions need ${count} executions, ${info.limit - info.used + 1} left in this window`,
+        );
+      }
       for (let extra = 1; extra < count; extra += 1) await store.increment(getClientKey(res));
     },
     give(req, res, count) {
