@@ -138,7 +138,6 @@ describe('POST /judge0/submissions', () => {
       number_of_runs: 0,
       memory_limit: 100,
       redirect_stderr_to_stdout: 'maybe',
-      callback_url: 'ftp://example.com/x',
     });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
@@ -147,7 +146,6 @@ describe('POST /judge0/submissions', () => {
       number_of_runs: ['must be greater than 0'],
       memory_limit: ['must be greater than or equal to 2048'],
       redirect_stderr_to_stdout: ['is not a boolean'],
-      callback_url: ['must be an http or https URL'],
     });
   });
 

@@ -20,15 +20,14 @@ import { createJudge0Router } from './judge0-routes.js';
 import { createJudge0Runner, judge0Failure } from './run-submission.js';
 
 /**
- * Where submissions live and wait, and who calls back. Each part is in this process unless given
- * (Redis, BullMQ). Without `delivery`, a `callback_url` is refused (422, as Judge0 does with
- * callbacks turned off) rather than accepted and never called.
+ * Where submissions live and wait, and who calls back; in this process unless given (Redis).
+ * Without `delivery`, a `callback_url` is refused (422, as Judge0 does with callbacks turned
+ * off) rather than accepted and never called.
  */
 export interface SubmissionBackend {
-  store?: SubmissionStore;
-  queue?: SubmissionQueue;
-  /** Builds the callback delivery on the store in use (it records `callback` outcomes there). */
-  delivery?: (store: SubmissionStore) => CallbackDelivery;
+  store: SubmissionStore;
+  queue: SubmissionQueue;
+  delivery?: CallbackDelivery;
 }
 
 /** What mounting the Judge0 API needs from createApp. */
@@ -92,16 +91,13 @@ function createCharge(limiter: RefundableRateLimit, store: Store): Charge {
  */
 export function mountJudge0(app: Express, options: MountJudge0Options): () => Promise<void> {
   const { config, logger } = options;
-  const store =
-    options.backend?.store ??
-    createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED });
-  const queue =
-    options.backend?.queue ??
-    createMemorySubmissionQueue({
+  const { store, queue, delivery } = options.backend ?? {
+    store: createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED }),
+    queue: createMemorySubmissionQueue({
       maxQueued: config.MAX_SUBMISSION_QUEUE,
       onError: (token, error) => logger.error({ err: error, token }, 'submission worker failed'),
-    });
-  const delivery = options.backend?.delivery?.(store);
+    }),
+  };
   const worker = createSubmissionWorker({
     store,
     run: createJudge0Runner({ execution: options.execution }),

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { judge0CallbackBody } from '../../src/compat/judge0/submission-view.js';
+import { createMemorySubmissionQueue } from '../../src/submissions/memory-queue.js';
+import { createMemorySubmissionStore } from '../../src/submissions/memory-store.js';
 import type { CallbackDelivery, Submission, SubmissionStore } from '../../src/submissions/types.js';
 import { useTestApps } from '../support/build-test-app.js';
 import { finishedSubmission } from '../support/judge0.js';
@@ -8,10 +10,19 @@ import { waitFor } from '../support/wait-for.js';
 
 const app = useTestApps();
 
+/** In-memory store and queue, as the gateway builds them without Redis. */
+function memoryParts() {
+  return {
+    store: createMemorySubmissionStore({ maxStored: 100 }),
+    queue: createMemorySubmissionQueue({ maxQueued: 100 }),
+  };
+}
+
 /** A delivery that records what it was handed and writes an outcome, as a real one would. */
 function recordingDelivery() {
   const delivered: Submission[] = [];
   let closed = false;
+  const parts = memoryParts();
   const build = (store: SubmissionStore): CallbackDelivery => ({
     async deliver(submission) {
       delivered.push(submission);
@@ -24,12 +35,13 @@ function recordingDelivery() {
       return Promise.resolve();
     },
   });
-  return { build, delivered, isClosed: () => closed };
+  const backend = { ...parts, delivery: build(parts.store) };
+  return { backend, delivered, isClosed: () => closed };
 }
 
 describe('callbacks of /judge0 submissions', () => {
   it('when no delivery is configured, then a callback_url is refused as Judge0 refuses it, and config_info says so', async () => {
-    const t = await app();
+    const t = await app({}, {}, { submissions: memoryParts() });
     const res = await request(t.app)
       .post('/judge0/submissions')
       .send({ source_code: 'print(1)', language_id: 71, callback_url: 'https://example.com/cb' });
@@ -44,7 +56,7 @@ describe('callbacks of /judge0 submissions', () => {
     const t = await app(
       {},
       { stdoutByProgram: { 'print(1)': '1\n' } },
-      { submissions: { delivery: delivery.build } },
+      { submissions: delivery.backend },
     );
     const res = await request(t.app)
       .post('/judge0/submissions')
@@ -83,9 +95,18 @@ describe('callbacks of /judge0 submissions', () => {
     expect(delivery.isClosed()).toBe(true);
   });
 
+  it('when callback_url is not http(s), then it is a 422 naming it', async () => {
+    const t = await app({}, {}, { submissions: recordingDelivery().backend });
+    const res = await request(t.app)
+      .post('/judge0/submissions')
+      .send({ source_code: 'print(1)', language_id: 71, callback_url: 'ftp://example.com/x' });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ callback_url: ['must be an http or https URL'] });
+  });
+
   it('when a submission has no callback_url, then nothing is delivered', async () => {
     const delivery = recordingDelivery();
-    const t = await app({}, {}, { submissions: { delivery: delivery.build } });
+    const t = await app({}, {}, { submissions: delivery.backend });
     const res = await request(t.app)
       .post('/judge0/submissions')
       .send({ source_code: 'print(2)', language_id: 71 });
