@@ -91,7 +91,7 @@ function createCharge(limiter: RefundableRateLimit, store: Store): Charge {
  */
 export function mountJudge0(app: Express, options: MountJudge0Options): () => Promise<void> {
   const { config, logger } = options;
-  const { store, queue, delivery } = options.backend ?? {
+  const backend = options.backend ?? {
     store: createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED }),
     queue: createMemorySubmissionQueue({
       maxQueued: config.MAX_SUBMISSION_QUEUE,
@@ -99,13 +99,13 @@ export function mountJudge0(app: Express, options: MountJudge0Options): () => Pr
     }),
   };
   const worker = createSubmissionWorker({
-    store,
+    store: backend.store,
     run: createJudge0Runner({ execution: options.execution }),
     failed: judge0Failure,
-    delivery,
+    delivery: backend.delivery,
     logger,
   });
-  queue.process(worker, maxAsyncExecutions(config));
+  backend.queue.process(worker, maxAsyncExecutions(config));
   app.use('/judge0', ...options.protection);
   app.use(
     '/judge0',
@@ -113,15 +113,15 @@ export function mountJudge0(app: Express, options: MountJudge0Options): () => Pr
       config,
       runtimes: options.runtimes,
       execution: options.execution,
-      store,
-      queue,
-      callbacks: delivery !== undefined,
+      store: backend.store,
+      queue: backend.queue,
+      callbacks: backend.delivery !== undefined,
       charge: createCharge(options.executeLimiter, options.executeStore),
     }),
   );
   return async () => {
-    await queue.close();
-    await delivery?.close();
-    await store.close();
+    await backend.queue.close();
+    await backend.delivery?.close();
+    await backend.store.close();
   };
 }
