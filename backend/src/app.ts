@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
 import { createPistonCompatRouter, PISTON_COMPAT_PATHS } from './compat/piston/piston-routes.js';
 import { pistonErrorBody } from './compat/piston/piston-response.js';
+import { mountJudge0, type SubmissionBackend } from './compat/judge0/mount-judge0.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
 import { createLiveRunner, type LiveRunner, type LiveRunnerDeps } from './live/live-runner.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   resultCache?: ResultCache;
   /** The browser files of the playground (default: dist/public/, else bundled from source). */
   webAssets?: WebAssets;
+  /** Where submissions live and wait (Redis/BullMQ) and who calls back; in this process when absent. */
+  submissions?: SubmissionBackend;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
   /** Overrides for live runs (tests): the SSE ping interval and the slow-reader threshold. */
@@ -71,6 +74,7 @@ const LIVE_RUNNER = 'liveRunner';
 const UPGRADE = 'upgrade';
 /** The version of the API the document describes (info.version), not of the package. */
 const OPENAPI_INFO_VERSION = '1.0.0';
+const CLOSE = 'closeApp';
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
@@ -134,12 +138,13 @@ export function createApp(deps: AppDeps): Express {
     logger,
     store: storeFor('api'),
   });
+  const executeStore = storeFor('execute');
   const executeLimiter = createRateLimit({
     name: 'execute',
     windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
     limit: (res) => getApiKey(res)?.limit ?? config.EXECUTE_RATE_LIMIT_MAX,
     logger,
-    store: storeFor('execute'),
+    store: executeStore,
   });
   // On the public port only with a token; the metrics port (METRICS_PORT) serves it otherwise.
   if (config.METRICS_TOKEN) {
@@ -172,12 +177,16 @@ export function createApp(deps: AppDeps): Express {
   // Before the key check and the limits, so their errors are text on the plain-text routes too.
   app.use('/api/run', plainErrors());
   // A wrong or missing key is refused after the /api limit counted it against the address.
-  app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
-  app.use('/api', identifyClient);
-  app.use('/api', apiLimiter);
-  // Before refuseFailedAuth: a browser's socket brings its key in the init frame, not a header.
+  const protection = [
+    apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }),
+    identifyClient,
+    apiLimiter,
+    refuseFailedAuth(),
+  ];
+  // All but the last (refuseFailedAuth): a browser's socket brings its key in the init frame.
+  app.use('/api', ...protection.slice(0, -1));
   app.use('/api/execute/ws', liveSockets.router);
-  app.use('/api', refuseFailedAuth());
+  app.use('/api', ...protection.slice(-1));
   app.use(
     '/api/usage',
     createUsageRouter({
@@ -269,6 +278,17 @@ export function createApp(deps: AppDeps): Express {
   if (config.PLAYGROUND_ENABLED) {
     app.use(createWebRouter({ assets: deps.webAssets ?? createWebAssets() }));
   }
+  // Judge0's API (#18): the same protection as /api, submissions charged when accepted.
+  app.locals[CLOSE] = mountJudge0(app, {
+    config,
+    logger,
+    runtimes,
+    execution,
+    protection,
+    executeLimiter,
+    executeStore,
+    backend: deps.submissions,
+  });
 
   app.use(notFound());
   app.use(createErrorHandler(logger));
@@ -283,6 +303,12 @@ export function appLiveRunner(app: Express): LiveRunner {
 /** The live-socket upgrade handler of an app built by createApp, for its HTTP server. */
 export function appUpgrade(app: Express): AppUpgrade | undefined {
   return app.locals[UPGRADE] as AppUpgrade | undefined;
+}
+
+/** Stops what an app built by createApp runs besides requests (the submission workers). */
+export function closeApp(app: Express): Promise<void> {
+  const close = app.locals[CLOSE] as (() => Promise<void>) | undefined;
+  return close ? close() : Promise.resolve();
 }
 
 /** The metrics of an app built by createApp, for the metrics listener (METRICS_PORT). */

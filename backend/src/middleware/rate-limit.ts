@@ -43,6 +43,8 @@ export interface RefundableRateLimit extends RateLimitRequestHandler {
    * `RateLimit` headers; `refund` gives them back like the middleware's.
    */
   charge: (req: Request, res: Response, count: number) => Promise<ChargeOutcome>;
+  /** What this limiter counted for this request (limit, used), once it ran. */
+  counted: (req: Request) => RateLimitInfo | undefined;
 }
 
 /** What `charge` decided. */
@@ -95,6 +97,8 @@ export function createRateLimit(options: RateLimitOptions): RefundableRateLimit 
   };
   const charge = createCharge(options, countProperty);
   return Object.assign(handler, {
+    counted: (req: Request) =>
+      (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty],
     refund: (req: Request, res: Response, count = 1) => {
       const counted = (req as unknown as Record<string, RateLimitInfo | undefined>)[countProperty];
       giveBackInWindow(getClientKey(res), counted?.resetTime, count);

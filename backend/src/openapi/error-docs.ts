@@ -25,6 +25,11 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, { meaning: string; example: 
     meaning: 'The metrics token is missing or wrong.',
     example: 'Send the metrics token as Authorization: Bearer <token>',
   },
+  queue_full: {
+    meaning:
+      'MAX_SUBMISSION_QUEUE async submissions are already waiting; Judge0 clients see their own `{"error":"queue is full"}`.',
+    example: 'The submission queue is full; try again later',
+  },
   origin_not_allowed: {
     meaning:
       'A browser page opened the WebSocket from an origin outside CORS_ORIGINS (browsers do not apply CORS to WebSockets).',

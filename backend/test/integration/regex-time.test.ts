@@ -18,9 +18,12 @@ import { SAFE_REQUEST_ID } from '../../src/middleware/request-id.js';
 import { parseBody } from '../../src/middleware/validate.js';
 import { ExecuteRequestSchema } from '../../src/schemas/execute-request.js';
 import { isAssetName } from '../../src/web/web-router.js';
-import { useTestApps } from '../support/build-test-app.js';
+import { testConfig, useTestApps } from '../support/build-test-app.js';
 import { createExecuteBodySchema } from '../../src/schemas/verdicts.js';
 import { COMPARE_MODES, outputMatches } from '../../src/verdicts/compare.js';
+import { readText, splitArguments } from '../../src/compat/judge0/input-fields.js';
+import { parseSubmission } from '../../src/compat/judge0/submission-input.js';
+import { parseFields } from '../../src/compat/judge0/submission-view.js';
 import { pistonStage } from '../support/piston-requests.js';
 
 /** Characters per direct input: 128 K, more than the default MAX_CODE_BYTES. */
@@ -186,6 +189,20 @@ const TARGETS: [name: string, apply: (input: string) => unknown][] = [
     [`verdicts/compare: ${mode}, input as expected output`, (s) => outputMatches('1', s, mode)],
     [`verdicts/compare: ${mode}, input on both sides`, (s) => outputMatches(s, `${s} `, mode)],
   ]),
+  [
+    'compat/judge0: base64 text fields (whitespace removed, then checked)',
+    (s) => readText({ stdin: s }, 'stdin', {}, true),
+  ],
+  ['compat/judge0: command_line_arguments split', (s) => splitArguments(s)],
+  ['compat/judge0: fields list', (s) => parseFields(s)],
+  [
+    'compat/judge0: submission numbers and callback_url',
+    (s) =>
+      parseSubmission(
+        { source_code: s, language_id: s, cpu_time_limit: s, callback_url: s },
+        { base64: false, runtimes: [], limits: testConfig() },
+      ),
+  ],
 ];
 
 describe('regular expressions on request data', () => {

@@ -50,7 +50,7 @@ export function postExecute(t: TestApp, body: unknown) {
 export async function buildTestApp(
   env: Record<string, string> = {},
   fakeOptions: FakePistonOptions = {},
-  appOptions: Pick<AppDeps, 'health' | 'live' | 'liveSocket'> = {},
+  appOptions: Pick<AppDeps, 'health' | 'live' | 'liveSocket' | 'submissions'> = {},
 ): Promise<TestApp> {
   const fake = await startFakePiston(fakeOptions);
   const config = testConfig({ PISTON_URL: fake.url, ...env });
