@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   upstream_error: 502,
   upstream_unavailable: 503,
   overloaded: 503,
+  queue_full: 503,
   upstream_timeout: 504,
 } as const;
 
@@ -147,4 +148,9 @@ export class OverloadedError extends AppError {
 /** Anything the gateway did not anticipate; the message never reveals the cause. */
 export class InternalServerError extends AppError {
   readonly code = 'internal_error';
+}
+
+/** The submission queue holds MAX_SUBMISSION_QUEUE submissions already; try again later. */
+export class SubmissionQueueFullError extends AppError {
+  readonly code = 'queue_full';
 }

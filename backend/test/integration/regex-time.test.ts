@@ -18,6 +18,7 @@ import { SAFE_REQUEST_ID } from '../../src/middleware/request-id.js';
 import { parseBody } from '../../src/middleware/validate.js';
 import { ExecuteRequestSchema } from '../../src/schemas/execute-request.js';
 import { useTestApps } from '../support/build-test-app.js';
+import { COMPARE_MODES, outputMatches } from '../../src/verdicts/compare.js';
 import { pistonStage } from '../support/piston-requests.js';
 
 /** Characters per direct input: 128 K, more than the default MAX_CODE_BYTES. */
@@ -66,6 +67,12 @@ const UNITS = [
   '/piston/packages/',
   '/piston/packages/gcc/10.2.0/run: line 6:     3 ',
   '/piston/packages/gcc/10.2.0/run: line 6:     3 Segmentation fault      ',
+  '\r\n',
+  ' \r',
+  '1',
+  '1e',
+  '-.',
+  '9.9e+9 ',
 ];
 
 /** Each unit repeated to INPUT_CHARS, alone and followed by a character that spoils a match. */
@@ -160,6 +167,11 @@ const TARGETS: [name: string, apply: (input: string) => unknown][] = [
     (s) =>
       mapPistonResult({ language: 'java', version: '1', run: pistonStage({ stderr: s, code: 1 }) }),
   ],
+  // verdicts/compare: the program's output against the client's expected output, both ways.
+  ...COMPARE_MODES.flatMap((mode): [string, (input: string) => unknown][] => [
+    [`verdicts/compare: ${mode}, input as expected output`, (s) => outputMatches('1', s, mode)],
+    [`verdicts/compare: ${mode}, input on both sides`, (s) => outputMatches(s, `${s} `, mode)],
+  ]),
 ];
 
 describe('regular expressions on request data', () => {
