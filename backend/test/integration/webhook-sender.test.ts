@@ -33,7 +33,7 @@ describe('callback sender', () => {
   });
   afterAll(() => receiver.close());
   beforeEach(() => {
-    receiver.received.length = 0;
+    receiver.reset();
   });
 
   it('when the receiver answers 2xx, then the PUT is delivered, signed and verifiable', async () => {

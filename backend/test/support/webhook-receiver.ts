@@ -24,6 +24,8 @@ export interface WebhookReceiver {
   received: ReceivedCallback[];
   /** Behaviours for the next requests, in order; afterwards every request gets 200. */
   script(...behaviours: ReceiverBehaviour[]): void;
+  /** Forgets what was received and what was scripted. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,10 @@ export async function startWebhookReceiver(secret = TEST_WEBHOOK_SECRET): Promis
     port,
     received,
     script: (...behaviours) => queue.push(...behaviours),
+    reset: () => {
+      received.length = 0;
+      queue.length = 0;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
