@@ -1,0 +1,143 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import { createBullmqCallbackDelivery } from '../webhooks/bullmq-callback-delivery.js';
+import { createCallbackAttempt } from '../webhooks/callback-attempt.js';
+import { createCallbackMetrics } from '../webhooks/callback-metrics.js';
+import { createCallbackSigner } from '../webhooks/callback-signer.js';
+import type { RetrySchedule } from '../webhooks/retry-schedule.js';
+import type { Resolver } from '../webhooks/resolve-target.js';
+import { createCallbackSender } from '../webhooks/send-callback.js';
+import { createBullmqSubmissionQueue, type GiveUpReason } from './bullmq-submission-queue.js';
+import { markInternalError } from './internal-error.js';
+import { createRedisSubmissionStore } from './redis-submission-store.js';
+import type { CallbackBody, CallbackDelivery, SubmissionQueue, SubmissionStore } from './types.js';
+
+/** The store, queue and callback delivery of Redis mode, and how to release their connections. */
+export interface RedisSubmissions {
+  store: SubmissionStore;
+  queue: SubmissionQueue;
+  delivery: CallbackDelivery;
+  close(): Promise<void>;
+}
+
+export interface RedisSubmissionsOptions {
+  config: Pick<
+    Config,
+    | 'REDIS_KEY_PREFIX'
+    | 'SUBMISSION_TTL_MS'
+    | 'MAX_SUBMISSION_QUEUE'
+    | 'WEBHOOK_SECRET'
+    | 'WEBHOOK_MAX_ATTEMPTS'
+    | 'WEBHOOK_ALLOW_PRIVATE'
+  > & { REDIS_URL: string };
+  logger: Logger;
+  /** Renders Judge0's callback body. */
+  body: CallbackBody;
+  /** The app's registry, for the callback metrics. */
+  registry?: Registry;
+  /** Tests: shorter locks and retries, a resolver pointing names anywhere. */
+  tuning?: {
+    lockDurationMs?: number;
+    stalledIntervalMs?: number;
+    maxStalledCount?: number;
+    schedule?: RetrySchedule;
+    resolve?: Resolver;
+  };
+}
+
+/** How long the API's calls to Redis (store reads and writes, queueing) may wait. */
+const COMMAND_TIMEOUT_MS = 2_000;
+
+/** Judge0's `message` of a submission given up (never the error itself: it may name internals). */
+const GIVE_UP_MESSAGES: Record<GiveUpReason, string> = {
+  stalled:
+    'The gateway instance running this submission stopped, and so did the one that took it over',
+  failed: 'The submission could not be run',
+};
+
+/**
+ * Builds Redis mode (REDIS_URL): submissions in Redis with SUBMISSION_TTL_MS, the BullMQ queue
+ * every instance works on, and callbacks retried as BullMQ delayed jobs. Three connections of
+ * its own: one whose calls wait at most 2 s, for the API's reads and writes, and one for workers (BullMQ needs
+ * commands there to wait out a reconnection), which BullMQ duplicates for its blocking reads.
+ */
+export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisSubmissions {
+  const { config, logger, tuning = {} } = options;
+  // A request waits for Redis at most COMMAND_TIMEOUT_MS (through a reconnection), then fails.
+  const connection = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: COMMAND_TIMEOUT_MS,
+  });
+  const workerConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  for (const redis of [connection, workerConnection]) {
+    redis.on('error', (error) => logger.debug({ err: error }, 'submissions: Redis error'));
+  }
+  const prefix = `${config.REDIS_KEY_PREFIX}bull`;
+  const store = createRedisSubmissionStore({
+    redis: connection,
+    prefix: config.REDIS_KEY_PREFIX,
+    ttlMs: config.SUBMISSION_TTL_MS,
+  });
+  if (!config.WEBHOOK_SECRET) {
+    logger.warn('WEBHOOK_SECRET is not set: callbacks are sent unsigned');
+  }
+  const attempt = createCallbackAttempt({
+    store,
+    body: options.body,
+    signer: createCallbackSigner(config.WEBHOOK_SECRET),
+    send: createCallbackSender({
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+      ...(tuning.resolve ? { resolve: tuning.resolve } : {}),
+    }),
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    ...(tuning.schedule ? { schedule: tuning.schedule } : {}),
+    metrics: options.registry ? createCallbackMetrics(options.registry) : undefined,
+    logger,
+  });
+  const timing = {
+    ...(tuning.lockDurationMs ? { lockDurationMs: tuning.lockDurationMs } : {}),
+    ...(tuning.stalledIntervalMs ? { stalledIntervalMs: tuning.stalledIntervalMs } : {}),
+  };
+  const delivery = createBullmqCallbackDelivery({
+    attempt,
+    connection,
+    workerConnection,
+    prefix,
+    logger,
+    ...timing,
+  });
+  const queue = createBullmqSubmissionQueue({
+    connection,
+    workerConnection,
+    prefix,
+    maxQueue: config.MAX_SUBMISSION_QUEUE,
+    logger,
+    ...timing,
+    ...(tuning.maxStalledCount === undefined ? {} : { maxStalledCount: tuning.maxStalledCount }),
+    async onGiveUp(token, why) {
+      const finished = await markInternalError(store, token, GIVE_UP_MESSAGES[why]);
+      if (finished) logger.warn({ token, why }, 'submission given up: Internal Error');
+      if (finished) await delivery.deliver(finished);
+    },
+  });
+  return {
+    store,
+    queue,
+    delivery,
+    async close() {
+      await queue.close();
+      await delivery.close();
+      await Promise.all(
+        [connection, workerConnection].map((redis) =>
+          redis.quit().then(
+            () => undefined,
+            () => redis.disconnect(),
+          ),
+        ),
+      );
+    },
+  };
+}
