@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { apiRequestLimit, type ApiKey } from './auth/api-keys.js';
+import { mountJudge0, type SubmissionBackend } from './compat/judge0/mount-judge0.js';
 import type { Config } from './config.js';
 import { createExecution } from './execution/create-execution.js';
 import type { ResultCache } from './execution/result-cache.js';
@@ -34,11 +35,14 @@ export interface AppDeps {
   shared?: SharedState;
   /** Result cache to use instead of the in-memory one built from RESULT_CACHE_* settings. */
   resultCache?: ResultCache;
+  /** Where submissions live and wait (Redis/BullMQ); in this process when absent. */
+  submissions?: SubmissionBackend;
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
 }
 
 const METRICS = 'metrics';
+const CLOSE = 'closeApp';
 
 /** Builds the Express app. It does not listen and keeps no module-level state. */
 export function createApp(deps: AppDeps): Express {
@@ -78,12 +82,13 @@ export function createApp(deps: AppDeps): Express {
     logger,
     store: storeFor('api'),
   });
+  const executeStore = storeFor('execute');
   const executeLimiter = createRateLimit({
     name: 'execute',
     windowMs: config.EXECUTE_RATE_LIMIT_WINDOW_MS,
     limit: (res) => getApiKey(res)?.limit ?? config.EXECUTE_RATE_LIMIT_MAX,
     logger,
-    store: storeFor('execute'),
+    store: executeStore,
   });
   // On the public port only with a token; the metrics port (METRICS_PORT) serves it otherwise.
   if (config.METRICS_TOKEN) {
@@ -97,10 +102,13 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   // A wrong or missing key is refused after the /api limit counted it against the address.
-  app.use('/api', apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }));
-  app.use('/api', identifyClient);
-  app.use('/api', apiLimiter);
-  app.use('/api', refuseFailedAuth());
+  const protection = [
+    apiKeyAuth({ keys: deps.apiKeys ?? [], required: config.REQUIRE_API_KEY }),
+    identifyClient,
+    apiLimiter,
+    refuseFailedAuth(),
+  ];
+  app.use('/api', ...protection);
   app.use(
     '/api/usage',
     createUsageRouter({
@@ -133,9 +141,27 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // Judge0's API (#18): the same protection as /api, submissions charged when accepted.
+  app.locals[CLOSE] = mountJudge0(app, {
+    config,
+    logger,
+    runtimes,
+    execution,
+    protection,
+    executeLimiter,
+    executeStore,
+    backend: deps.submissions,
+  });
+
   app.use(notFound());
   app.use(createErrorHandler(logger));
   return app;
+}
+
+/** Stops what an app built by createApp runs besides requests (the submission workers). */
+export function closeApp(app: Express): Promise<void> {
+  const close = app.locals[CLOSE] as (() => Promise<void>) | undefined;
+  return close ? close() : Promise.resolve();
 }
 
 /** The metrics of an app built by createApp, for the metrics listener (METRICS_PORT). */

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createApp, type AppDeps } from './app.js';
+import { closeApp, createApp, type AppDeps } from './app.js';
 import { loadApiKeys } from './auth/api-keys.js';
 import { pistonHeaders, type Config } from './config.js';
 import { createPistonClient } from './piston/piston-client.js';
@@ -51,6 +51,8 @@ export async function createGateway(
     app,
     runtimes,
     async close() {
+      // Running submissions finish first: they need Piston (and Redis) to record their result.
+      await closeApp(app);
       piston.close();
       await shared?.redis.quit().catch(() => shared.redis.disconnect());
     },

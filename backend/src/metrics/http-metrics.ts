@@ -14,6 +14,14 @@ export const ROUTE_LABELS = [
   '/health',
   '/health/ready',
   '/metrics',
+  '/judge0/languages',
+  '/judge0/languages/:id',
+  '/judge0/statuses',
+  '/judge0/about',
+  '/judge0/config_info',
+  '/judge0/submissions',
+  '/judge0/submissions/batch',
+  '/judge0/submissions/:token',
 ] as const;
 
 /** The methods labelled by name; any other method a client sends is `other`. */

@@ -17,7 +17,7 @@ interface AuthFailure {
 }
 
 /**
- * Identifies callers that present an API key (`Authorization: Bearer <key>` or `X-API-Key`), so
+ * Identifies callers that present an API key (`Authorization: Bearer <key>`, `X-API-Key` or Judge0's `X-Auth-Token`), so
  * rate limits apply per key with the key's own limit instead of per IP. An unknown key (and,
  * with `required`, a missing one) is only noted here: refuseFailedAuth() answers it 401, after the
  * /api rate limit has counted the request against the client's address, so guessing keys runs
@@ -29,7 +29,8 @@ export function apiKeyAuth(options: ApiKeyOptions): RequestHandler {
   const lookup = createKeyLookup(options.keys);
   return function apiKeyMiddleware(req, res, next) {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
-    const presented = bearer ?? req.get('x-api-key');
+    // X-Auth-Token is Judge0's header (#18): its clients present the same keys with it.
+    const presented = bearer ?? req.get('x-api-key') ?? req.get('x-auth-token');
     if (presented === undefined || presented === '') {
       if (options.required) {
         fail(res, {

@@ -28,6 +28,7 @@ export const CORS_ALLOWED_HEADERS = [
   'Content-Encoding',
   'Authorization',
   'X-API-Key',
+  'X-Auth-Token',
   'X-Request-Id',
   'If-None-Match',
   'Cache-Control',
