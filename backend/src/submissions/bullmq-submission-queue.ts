@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { SubmissionQueueFullError } from '../errors.js';
+import { boundedClose } from './bounded-close.js';
 import type { SubmissionHandler, SubmissionQueue } from './types.js';
 
 /** The BullMQ queue submissions wait in (under `<REDIS_KEY_PREFIX>bull`). */
@@ -107,9 +108,16 @@ export function createBullmqSubmissionQueue(
       });
     },
     waiting,
-    async close() {
-      await worker?.close();
-      await queue.close();
-    },
+    close: boundedClose(
+      async () => {
+        await worker?.close();
+        await queue.close();
+      },
+      () => {
+        void worker?.close(true).catch(() => undefined);
+        void queue.disconnect().catch(() => undefined);
+      },
+      { connected: () => options.workerConnection.status === 'ready' },
+    ),
   };
 }

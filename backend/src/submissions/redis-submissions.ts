@@ -3,12 +3,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createBullmqCallbackDelivery } from '../webhooks/bullmq-callback-delivery.js';
-import { createCallbackAttempt } from '../webhooks/callback-attempt.js';
-import { createCallbackMetrics } from '../webhooks/callback-metrics.js';
-import { createCallbackSigner } from '../webhooks/callback-signer.js';
-import type { RetrySchedule } from '../webhooks/retry-schedule.js';
-import type { Resolver } from '../webhooks/resolve-target.js';
-import { createCallbackSender } from '../webhooks/send-callback.js';
+import { createCallbackMetrics, type CallbackMetrics } from '../webhooks/callback-metrics.js';
+import { callbackAttemptFromConfig, type CallbackTuning } from '../webhooks/callbacks.js';
+import { boundedClose } from './bounded-close.js';
 import { createBullmqSubmissionQueue, type GiveUpReason } from './bullmq-submission-queue.js';
 import { markInternalError } from './internal-error.js';
 import { createRedisSubmissionStore } from './redis-submission-store.js';
@@ -19,6 +16,8 @@ export interface RedisSubmissions {
   store: SubmissionStore;
   queue: SubmissionQueue;
   delivery: CallbackDelivery;
+  /** Registers the callback metrics in the app's registry (createApp calls it). */
+  registerMetrics(registry: Registry): void;
   close(): Promise<void>;
 }
 
@@ -35,15 +34,11 @@ export interface RedisSubmissionsOptions {
   logger: Logger;
   /** Renders Judge0's callback body. */
   body: CallbackBody;
-  /** The app's registry, for the callback metrics. */
-  registry?: Registry;
   /** Tests: shorter locks and retries, a resolver pointing names anywhere. */
-  tuning?: {
+  tuning?: CallbackTuning & {
     lockDurationMs?: number;
     stalledIntervalMs?: number;
     maxStalledCount?: number;
-    schedule?: RetrySchedule;
-    resolve?: Resolver;
   };
 }
 
@@ -81,21 +76,18 @@ export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisS
     prefix: config.REDIS_KEY_PREFIX,
     ttlMs: config.SUBMISSION_TTL_MS,
   });
-  if (!config.WEBHOOK_SECRET) {
-    logger.warn('WEBHOOK_SECRET is not set: callbacks are sent unsigned');
-  }
-  const attempt = createCallbackAttempt({
+  // The app's registry exists only once createApp runs: it hands it over (registerMetrics).
+  let metrics: CallbackMetrics | undefined;
+  const attempt = callbackAttemptFromConfig({
+    config,
     store,
     body: options.body,
-    signer: createCallbackSigner(config.WEBHOOK_SECRET),
-    send: createCallbackSender({
-      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
-      ...(tuning.resolve ? { resolve: tuning.resolve } : {}),
-    }),
-    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-    ...(tuning.schedule ? { schedule: tuning.schedule } : {}),
-    metrics: options.registry ? createCallbackMetrics(options.registry) : undefined,
+    metrics: {
+      attempt: (result) => metrics?.attempt(result),
+      finished: (outcome) => metrics?.finished(outcome),
+    },
     logger,
+    tuning,
   });
   const timing = {
     ...(tuning.lockDurationMs ? { lockDurationMs: tuning.lockDurationMs } : {}),
@@ -127,17 +119,23 @@ export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisS
     store,
     queue,
     delivery,
+    registerMetrics(registry) {
+      metrics = createCallbackMetrics(registry);
+    },
     async close() {
+      // Each bounds its own close; the connections then get a moment to quit politely.
       await queue.close();
       await delivery.close();
-      await Promise.all(
-        [connection, workerConnection].map((redis) =>
-          redis.quit().then(
-            () => undefined,
-            () => redis.disconnect(),
-          ),
-        ),
-      );
+      await boundedClose(
+        async () => {
+          await Promise.all([connection.quit(), workerConnection.quit()]);
+        },
+        () => {
+          connection.disconnect();
+          workerConnection.disconnect();
+        },
+        { connected: () => connection.status === 'ready' },
+      )();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { boundedClose } from '../submissions/bounded-close.js';
 import type { CallbackDelivery } from '../submissions/types.js';
 import type { CallbackAttempt } from './callback-attempt.js';
 
@@ -79,9 +80,16 @@ export function createBullmqCallbackDelivery(
     async deliver(submission) {
       if (submission.callbackUrl) await schedule(submission.token, 1, 0);
     },
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
+    close: boundedClose(
+      async () => {
+        await worker.close();
+        await queue.close();
+      },
+      () => {
+        void worker.close(true).catch(() => undefined);
+        void queue.disconnect().catch(() => undefined);
+      },
+      { connected: () => options.workerConnection.status === 'ready' },
+    ),
   };
 }

@@ -230,7 +230,8 @@ describe.skipIf(!REDIS_URL)('callbacks on BullMQ', () => {
     receiver.reset();
     receiver.script({ status: 500 });
     const registry = new Registry();
-    const a = instance(`test:${randomUUID()}:`, { registry });
+    const a = instance(`test:${randomUUID()}:`);
+    a.registerMetrics(registry);
     const token = randomUUID();
     const submission = finishedSubmission(token, receiver.url);
     await a.store.put(submission);
