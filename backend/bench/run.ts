@@ -5,6 +5,7 @@ import { overheadSection } from './overhead.js';
 import { overloadSection } from './overload.js';
 import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
+import { submissionsSection } from './submissions.js';
 import { loadBenchSettings, type BenchSettings, type SECTION_NAMES } from './settings.js';
 import { evaluateTarget, exitCodeFor, formatTargets, type TargetResult } from './targets.js';
 
@@ -13,6 +14,7 @@ const SECTIONS: Record<(typeof SECTION_NAMES)[number], BenchSection> = {
   overload: overloadSection,
   cache: cacheSection,
   scale: scaleSection,
+  submissions: submissionsSection,
 };
 
 function settingsOrExit(): BenchSettings {

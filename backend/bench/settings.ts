@@ -25,7 +25,7 @@ export interface BenchSettings {
 }
 
 /** Which sections run by default, in this order. */
-export const SECTION_NAMES = ['overhead', 'overload', 'cache', 'scale'] as const;
+export const SECTION_NAMES = ['overhead', 'overload', 'cache', 'scale', 'submissions'] as const;
 
 const QUICK = { durationS: 2, warmupS: 1, overloadS: 5 };
 
