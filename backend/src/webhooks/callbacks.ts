@@ -31,16 +31,13 @@ export interface CallbackAttemptFromConfigOptions {
 
 /**
  * Builds the callback attempt from the WEBHOOK_* settings, for either delivery (in memory or on
- * BullMQ). Without WEBHOOK_SECRET it warns once: callbacks then go out unsigned.
+ * BullMQ). Without WEBHOOK_SECRET it warns at the first callback: they go out unsigned.
  */
 export function callbackAttemptFromConfig(
   options: CallbackAttemptFromConfigOptions,
 ): CallbackAttempt {
   const { config, tuning = {} } = options;
-  if (!config.WEBHOOK_SECRET) {
-    options.logger.warn('WEBHOOK_SECRET is not set: callbacks are sent unsigned');
-  }
-  return createCallbackAttempt({
+  const attempt = createCallbackAttempt({
     store: options.store,
     body: options.body,
     signer: createCallbackSigner(config.WEBHOOK_SECRET),
@@ -53,4 +50,14 @@ export function callbackAttemptFromConfig(
     metrics: options.metrics,
     logger: options.logger,
   });
+  if (config.WEBHOOK_SECRET) return attempt;
+  // Said at the first callback, not at start: a deployment without callbacks needs no secret.
+  let warned = false;
+  return (token, n) => {
+    if (!warned) {
+      warned = true;
+      options.logger.warn('WEBHOOK_SECRET is not set: callbacks are sent unsigned');
+    }
+    return attempt(token, n);
+  };
 }
