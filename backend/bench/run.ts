@@ -6,6 +6,7 @@ import { overheadSection } from './overhead.js';
 import { overloadSection } from './overload.js';
 import { scaleSection } from './scale.js';
 import type { BenchSection } from './section.js';
+import { submissionsSection } from './submissions.js';
 import { loadBenchSettings, type BenchSettings, type SECTION_NAMES } from './settings.js';
 import { evaluateTarget, exitCodeFor, formatTargets, type TargetResult } from './targets.js';
 
@@ -15,6 +16,7 @@ const SECTIONS: Record<(typeof SECTION_NAMES)[number], BenchSection> = {
   cache: cacheSection,
   scale: scaleSection,
   live: liveSection,
+  submissions: submissionsSection,
 };
 
 function settingsOrExit(): BenchSettings {

@@ -65,7 +65,8 @@ function printRounds(rounds: readonly ScaleRound[]): void {
   );
 }
 
-async function startRedis(): Promise<{ url: string; process: ChildProcess }> {
+/** Starts a throwaway redis-server on a free port (no persistence). */
+export async function startRedis(): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
   const redis = spawn(
     'redis-server',

@@ -25,7 +25,14 @@ export interface BenchSettings {
 }
 
 /** Which sections run by default, in this order. */
-export const SECTION_NAMES = ['overhead', 'overload', 'cache', 'scale', 'live'] as const;
+export const SECTION_NAMES = [
+  'overhead',
+  'overload',
+  'cache',
+  'scale',
+  'live',
+  'submissions',
+] as const;
 
 const QUICK = { durationS: 2, warmupS: 1, overloadS: 5 };
 

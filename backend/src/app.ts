@@ -288,6 +288,7 @@ export function createApp(deps: AppDeps): Express {
     executeLimiter,
     executeStore,
     backend: deps.submissions,
+    registry: metrics.registry,
   });
 
   app.use(notFound());

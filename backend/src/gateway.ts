@@ -4,7 +4,9 @@ import { closeApp, createApp, type AppDeps } from './app.js';
 import { loadApiKeys } from './auth/api-keys.js';
 import { pistonHeaders, type Config } from './config.js';
 import { createPistonClient } from './piston/piston-client.js';
+import { judge0CallbackBody } from './compat/judge0/submission-view.js';
 import { createRedis } from './redis/redis-client.js';
+import { createRedisSubmissions } from './submissions/redis-submissions.js';
 import { createRuntimeCache, type RuntimeCache } from './runtimes/runtime-cache.js';
 
 /** A wired gateway: the app, its runtime cache, and how to release its connections. */
@@ -38,6 +40,14 @@ export async function createGateway(
     logger,
   });
   const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  // Redis mode (#18): submissions, their queue and callback retries shared by every instance.
+  const submissions = config.REDIS_URL
+    ? createRedisSubmissions({
+        config: { ...config, REDIS_URL: config.REDIS_URL },
+        logger,
+        body: judge0CallbackBody,
+      })
+    : undefined;
   const app = createApp({
     config,
     logger,
@@ -45,6 +55,7 @@ export async function createGateway(
     runtimes,
     apiKeys,
     ...(shared ? { shared } : {}),
+    ...(submissions ? { submissions } : {}),
     ...overrides,
   });
   return {
@@ -53,6 +64,7 @@ export async function createGateway(
     async close() {
       // Running submissions finish first: they need Piston (and Redis) to record their result.
       await closeApp(app);
+      await submissions?.close();
       piston.close();
       await shared?.redis.quit().catch(() => shared.redis.disconnect());
     },

@@ -158,7 +158,7 @@ describe('loadBenchSettings', () => {
       overloadS: 30,
       delaysMs: [50, 0],
       connections: [1, 16, 64],
-      only: ['overhead', 'overload', 'cache', 'scale', 'live'],
+      only: ['overhead', 'overload', 'cache', 'scale', 'live', 'submissions'],
       strict: false,
       quick: false,
     });

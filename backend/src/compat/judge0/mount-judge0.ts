@@ -1,6 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import type { Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { maxAsyncExecutions, type Config } from '../../config.js';
 import { RateLimitedError } from '../../errors.js';
 import type { ExecutionService } from '../../execution/execution-service.js';
@@ -15,9 +16,13 @@ import type {
   SubmissionStore,
 } from '../../submissions/types.js';
 import { createSubmissionWorker } from '../../submissions/worker.js';
+import { createCallbackMetrics } from '../../webhooks/callback-metrics.js';
+import { callbackAttemptFromConfig } from '../../webhooks/callbacks.js';
+import { createMemoryCallbackDelivery } from '../../webhooks/memory-callback-delivery.js';
 import type { Charge } from './create-submission.js';
 import { createJudge0Router } from './judge0-routes.js';
 import { createJudge0Runner, judge0Failure } from './run-submission.js';
+import { judge0CallbackBody } from './submission-view.js';
 
 /**
  * Where submissions live and wait, and who calls back; in this process unless given (Redis).
@@ -28,6 +33,8 @@ export interface SubmissionBackend {
   store: SubmissionStore;
   queue: SubmissionQueue;
   delivery?: CallbackDelivery;
+  /** Registers the backend's metrics (callbacks) in the app's registry. */
+  registerMetrics?(registry: Registry): void;
 }
 
 /** What mounting the Judge0 API needs from createApp. */
@@ -42,6 +49,8 @@ export interface MountJudge0Options {
   executeLimiter: RefundableRateLimit;
   executeStore: Store;
   backend?: SubmissionBackend | undefined;
+  /** The app's metrics registry (callback metrics). */
+  registry: Registry;
 }
 
 /** Runs one middleware as a promise (the execution limiter, charged from a handler). */
@@ -84,6 +93,26 @@ function createCharge(limiter: RefundableRateLimit, store: Store): Charge {
   };
 }
 
+/** Without Redis: store, queue and callback retries in this process (lost on restart). */
+function memoryBackend({ config, logger, registry }: MountJudge0Options): SubmissionBackend {
+  const store = createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED });
+  const attempt = callbackAttemptFromConfig({
+    config,
+    store,
+    body: judge0CallbackBody,
+    metrics: createCallbackMetrics(registry),
+    logger,
+  });
+  return {
+    store,
+    queue: createMemorySubmissionQueue({
+      maxQueued: config.MAX_SUBMISSION_QUEUE,
+      onError: (token, error) => logger.error({ err: error, token }, 'submission worker failed'),
+    }),
+    delivery: createMemoryCallbackDelivery(attempt),
+  };
+}
+
 /**
  * Mounts the Judge0 CE 1.13.1-compatible API at `/judge0` with the same protection as `/api`,
  * starts the submission workers (at most maxAsyncExecutions(config) at once, so synchronous
@@ -91,13 +120,8 @@ function createCharge(limiter: RefundableRateLimit, store: Store): Charge {
  */
 export function mountJudge0(app: Express, options: MountJudge0Options): () => Promise<void> {
   const { config, logger } = options;
-  const backend = options.backend ?? {
-    store: createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED }),
-    queue: createMemorySubmissionQueue({
-      maxQueued: config.MAX_SUBMISSION_QUEUE,
-      onError: (token, error) => logger.error({ err: error, token }, 'submission worker failed'),
-    }),
-  };
+  const backend = options.backend ?? memoryBackend(options);
+  backend.registerMetrics?.(options.registry);
   const worker = createSubmissionWorker({
     store: backend.store,
     run: createJudge0Runner({ execution: options.execution }),

@@ -1,0 +1,141 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import { createBullmqCallbackDelivery } from '../webhooks/bullmq-callback-delivery.js';
+import { createCallbackMetrics, type CallbackMetrics } from '../webhooks/callback-metrics.js';
+import { callbackAttemptFromConfig, type CallbackTuning } from '../webhooks/callbacks.js';
+import { boundedClose } from './bounded-close.js';
+import { createBullmqSubmissionQueue, type GiveUpReason } from './bullmq-submission-queue.js';
+import { markInternalError } from './internal-error.js';
+import { createRedisSubmissionStore } from './redis-submission-store.js';
+import type { CallbackBody, CallbackDelivery, SubmissionQueue, SubmissionStore } from './types.js';
+
+/** The store, queue and callback delivery of Redis mode, and how to release their connections. */
+export interface RedisSubmissions {
+  store: SubmissionStore;
+  queue: SubmissionQueue;
+  delivery: CallbackDelivery;
+  /** Registers the callback metrics in the app's registry (createApp calls it). */
+  registerMetrics(registry: Registry): void;
+  close(): Promise<void>;
+}
+
+export interface RedisSubmissionsOptions {
+  config: Pick<
+    Config,
+    | 'REDIS_KEY_PREFIX'
+    | 'SUBMISSION_TTL_MS'
+    | 'MAX_SUBMISSION_QUEUE'
+    | 'WEBHOOK_SECRET'
+    | 'WEBHOOK_MAX_ATTEMPTS'
+    | 'WEBHOOK_ALLOW_PRIVATE'
+  > & { REDIS_URL: string };
+  logger: Logger;
+  /** Renders Judge0's callback body. */
+  body: CallbackBody;
+  /** Tests: shorter locks and retries, a resolver pointing names anywhere. */
+  tuning?: CallbackTuning & {
+    lockDurationMs?: number;
+    stalledIntervalMs?: number;
+    maxStalledCount?: number;
+  };
+}
+
+/** How long the API's calls to Redis (store reads and writes, queueing) may wait. */
+const COMMAND_TIMEOUT_MS = 2_000;
+
+/** Judge0's `message` of a submission given up (never the error itself: it may name internals). */
+const GIVE_UP_MESSAGES: Record<GiveUpReason, string> = {
+  stalled:
+    'The gateway instance running this submission stopped, and so did the one that took it over',
+  failed: 'The submission could not be run',
+};
+
+/**
+ * Builds Redis mode (REDIS_URL): submissions in Redis with SUBMISSION_TTL_MS, the BullMQ queue
+ * every instance works on, and callbacks retried as BullMQ delayed jobs. Three connections of
+ * its own: one whose calls wait at most 2 s, for the API's reads and writes, and one for workers (BullMQ needs
+ * commands there to wait out a reconnection), which BullMQ duplicates for its blocking reads.
+ */
+export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisSubmissions {
+  const { config, logger, tuning = {} } = options;
+  // A request waits for Redis at most COMMAND_TIMEOUT_MS (through a reconnection), then fails.
+  const connection = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: COMMAND_TIMEOUT_MS,
+  });
+  const workerConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  for (const redis of [connection, workerConnection]) {
+    redis.on('error', (error) => logger.debug({ err: error }, 'submissions: Redis error'));
+  }
+  const prefix = `${config.REDIS_KEY_PREFIX}bull`;
+  const store = createRedisSubmissionStore({
+    redis: connection,
+    prefix: config.REDIS_KEY_PREFIX,
+    ttlMs: config.SUBMISSION_TTL_MS,
+  });
+  // The app's registry exists only once createApp runs: it hands it over (registerMetrics).
+  let metrics: CallbackMetrics | undefined;
+  const attempt = callbackAttemptFromConfig({
+    config,
+    store,
+    body: options.body,
+    metrics: {
+      attempt: (result) => metrics?.attempt(result),
+      finished: (outcome) => metrics?.finished(outcome),
+    },
+    logger,
+    tuning,
+  });
+  const timing = {
+    ...(tuning.lockDurationMs ? { lockDurationMs: tuning.lockDurationMs } : {}),
+    ...(tuning.stalledIntervalMs ? { stalledIntervalMs: tuning.stalledIntervalMs } : {}),
+  };
+  const delivery = createBullmqCallbackDelivery({
+    attempt,
+    connection,
+    workerConnection,
+    prefix,
+    logger,
+    ...timing,
+  });
+  const queue = createBullmqSubmissionQueue({
+    connection,
+    workerConnection,
+    prefix,
+    maxQueue: config.MAX_SUBMISSION_QUEUE,
+    logger,
+    ...timing,
+    ...(tuning.maxStalledCount === undefined ? {} : { maxStalledCount: tuning.maxStalledCount }),
+    async onGiveUp(token, why) {
+      const finished = await markInternalError(store, token, GIVE_UP_MESSAGES[why]);
+      if (finished) logger.warn({ token, why }, 'submission given up: Internal Error');
+      if (finished) await delivery.deliver(finished);
+    },
+  });
+  return {
+    store,
+    queue,
+    delivery,
+    registerMetrics(registry) {
+      metrics = createCallbackMetrics(registry);
+    },
+    async close() {
+      // Each bounds its own close; the connections then get a moment to quit politely.
+      await queue.close();
+      await delivery.close();
+      await boundedClose(
+        async () => {
+          await Promise.all([connection.quit(), workerConnection.quit()]);
+        },
+        () => {
+          connection.disconnect();
+          workerConnection.disconnect();
+        },
+        { connected: () => connection.status === 'ready' },
+      )();
+    },
+  };
+}
