@@ -36,9 +36,9 @@ export function dockerfileEnv(text: string): Record<string, string> {
   return env;
 }
 
-/** Every `UPPER_SNAKE` name in backticks inside a README section's table rows. */
-export function readmeTableKeys(readme: string, heading: string): string[] {
-  const start = readme.indexOf(`## ${heading}`);
+/** Every `UPPER_SNAKE` name in backticks inside a document's (or one `##` section's) table rows. */
+export function readmeTableKeys(readme: string, heading?: string): string[] {
+  const start = heading === undefined ? 0 : readme.indexOf(`## ${heading}`);
   const end = readme.indexOf('\n## ', start + 3);
   const section = readme.slice(start, end === -1 ? undefined : end);
   const keys = new Set<string>();

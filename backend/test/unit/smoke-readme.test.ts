@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { SMOKE_GET_PATHS } from '../../src/smoke/run-smoke.js';
 import { README_EXAMPLES } from '../../src/smoke/smoke-checks.js';
 
-const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+/** README and the documents it sends readers to for the API and deploying: all one text here. */
+const README = ['README.md', 'docs/execute.md', 'docs/deploy.md']
+  .map((file) => readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8'))
+  .join('\n');
 
 interface CurlCommand {
   path: string;

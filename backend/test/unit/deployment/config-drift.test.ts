@@ -6,7 +6,7 @@ import { readmeTableKeys, readRepoFile } from '../../support/deployment-files.js
 
 describe('README configuration table', () => {
   it('when compared with the config schema, then it lists exactly the known keys', () => {
-    const keys = readmeTableKeys(readRepoFile('README.md'), 'Configuration');
+    const keys = readmeTableKeys(readRepoFile('docs/configuration.md'));
 
     expect([...keys].sort()).toEqual([...CONFIG_KEYS].sort());
   });

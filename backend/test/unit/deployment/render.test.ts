@@ -84,8 +84,8 @@ describe('render.yaml', () => {
     }
   });
 
-  it('when the README lists what Render prompts for, then those are exactly the sync: false keys', () => {
-    const readme = readRepoFile('README.md');
+  it('when the deploy guide lists what Render prompts for, then those are exactly the sync: false keys', () => {
+    const readme = readRepoFile('docs/deploy.md');
     const sentence = /When you create the Blueprint, Render prompts for([\s\S]*?)\n\n/.exec(
       readme,
     )?.[1];
