@@ -6,7 +6,7 @@ import { getRequestId } from '../middleware/request-id.js';
 import { requireJson } from '../middleware/require-json.js';
 import { parseBody } from '../middleware/validate.js';
 import { createRouter } from '../routes/create-router.js';
-import { NEVER_RAN } from '../routes/execution-steps.js';
+import { abortOnClose, refundIfNeverRan } from '../routes/execution-steps.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 import type { LiveRunner } from './live-runner.js';
 import { createSseSink } from './sse-sink.js';
@@ -44,15 +44,9 @@ export function createExecuteStreamRouter(deps: ExecuteStreamRouterDeps): Router
     deps.limiter,
     async function streamLiveRun(req, res) {
       const prepared = pending.get(res) as PreparedExecution;
-      const controller = new AbortController();
-      if (res.closed) controller.abort();
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
+      const controller = abortOnClose(res);
       // The same refund rule as POST /api/execute: only runs that never reached Piston.
-      res.once('finish', () => {
-        if (NEVER_RAN.has(res.locals.errorCode as string)) deps.refund(req, res);
-      });
+      refundIfNeverRan(req, res, deps.refund);
       const sink = createSseSink(res, deps.pingMs === undefined ? {} : { pingMs: deps.pingMs });
       const run = await deps.runner.start(prepared, sink, {
         requestId: getRequestId(res) ?? '',

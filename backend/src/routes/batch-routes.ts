@@ -19,9 +19,8 @@ import {
 } from '../schemas/verdicts.js';
 import { executionsToCharge, planRun, runPlan, type RunPlan } from '../verdicts/run-plan.js';
 import { createRequestPool } from '../verdicts/request-pool.js';
-import { abortOnClose } from '../verdicts/tests-handler.js';
 import { createRouter } from './create-router.js';
-import { createExecutionRecorder } from './execution-steps.js';
+import { abortOnClose, createExecutionRecorder } from './execution-steps.js';
 
 export interface BatchRouterDeps {
   execution: ExecutionService;

@@ -30,6 +30,31 @@ export interface ExecutionStepsOptions {
 /** Error codes of executions that never reached Piston's sandbox: shed, or Piston unreachable. */
 export const NEVER_RAN: ReadonlySet<string> = new Set(['overloaded', 'upstream_unavailable']);
 
+/** An AbortController aborted when the client goes away before its answer is sent. */
+export function abortOnClose(res: Response): AbortController {
+  const controller = new AbortController();
+  if (res.closed) controller.abort();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller;
+}
+
+/**
+ * Gives the execution back once the answer is sent, when it never reached Piston (shed, or Piston
+ * unreachable). Only then: a client that hangs up is charged, or hanging up early would be a way
+ * to run code for free.
+ */
+export function refundIfNeverRan(
+  req: Request,
+  res: Response,
+  refund: (req: Request, res: Response) => void,
+): void {
+  res.once('finish', () => {
+    if (NEVER_RAN.has(res.locals.errorCode as string)) refund(req, res);
+  });
+}
+
 /** Counts each execution's result in the metrics (a request with tests or a batch has several). */
 export function createExecutionRecorder(metrics: Metrics): RecordResult {
   return function recordExecution(result, cache, started) {
@@ -90,16 +115,8 @@ export function executionSteps(
       // Stop waiting if the client goes away before the answer is ready, including while the
       // steps above were waiting (then nothing is started at all). A queued execution leaves the
       // queue; one already at Piston runs on and keeps its slot, since Piston cannot cancel it.
-      const controller = new AbortController();
-      if (res.closed) controller.abort();
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      // Only once the answer is sent: a client that hangs up is charged, or hanging up early
-      // would be a way to run code for free.
-      res.once('finish', () => {
-        if (NEVER_RAN.has(res.locals.errorCode as string)) deps.refund(req, res);
-      });
+      const controller = abortOnClose(res);
+      refundIfNeverRan(req, res, deps.refund);
       const outcome = await deps.execution.run(prepared, controller.signal);
       answer(res, outcome, started);
     },

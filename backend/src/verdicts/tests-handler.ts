@@ -4,6 +4,7 @@ import type { ChargeOutcome } from '../middleware/rate-limit.js';
 import type { ExecuteBody } from '../schemas/verdicts.js';
 import { createRequestPool } from './request-pool.js';
 import { executionsToCharge, planRun, runPlan, type RecordResult } from './run-plan.js';
+import { abortOnClose } from '../routes/execution-steps.js';
 
 export interface TestsHandlerDeps {
   execution: ExecutionService;
@@ -14,19 +15,6 @@ export interface TestsHandlerDeps {
   record: RecordResult;
   /** Most executions of one request in flight at once (MAX_CONCURRENT_EXECUTIONS). */
   parallelism: number;
-}
-
-/**
- * An AbortController that aborts when the client goes away before its answer was sent
- * (including before this was called).
- */
-export function abortOnClose(res: Response): AbortController {
-  const controller = new AbortController();
-  if (res.closed) controller.abort();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller;
 }
 
 /**
