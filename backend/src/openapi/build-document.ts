@@ -8,7 +8,13 @@ import {
   type JsonSchema,
 } from './components.js';
 import { ERROR_DOCS, groupByStatus } from './error-docs.js';
-import type { ContentDoc, Protection, ResponseHeader, RouteDoc } from './route-docs.js';
+import type {
+  ContentDoc,
+  ErrorBodyDoc,
+  Protection,
+  ResponseHeader,
+  RouteDoc,
+} from './route-docs.js';
 import { DOCUMENT_DESCRIPTION } from './document-prose.js';
 
 /** What the document says about the deployment it describes. */
@@ -135,7 +141,13 @@ function responses(route: RouteDoc, schemas: Record<string, JsonSchema>) {
   }
   const codes = [...route.errors, ...IMPLIED_ERRORS[route.protection], ...ALWAYS];
   for (const [status, group] of groupByStatus(codes)) {
-    answers[String(status)] = errorResponse(status, group, common);
+    answers[String(status)] = errorResponse(
+      status,
+      group,
+      common,
+      errorBody(route, schemas),
+      route.errorText,
+    );
   }
   return answers;
 }
@@ -188,7 +200,20 @@ function messageSchemas(messages: Record<string, z.ZodType>): Record<string, Jso
   );
 }
 
-function errorResponse(status: number, codes: ErrorCode[], common: ResponseHeader[]) {
+/** The route's own error body (registered in components once), or the gateway's. */
+function errorBody(route: RouteDoc, schemas: Record<string, JsonSchema>): ErrorBodyDoc | undefined {
+  if (!route.errorBody) return undefined;
+  schemas[route.errorBody.name] ??= toJsonSchema(route.errorBody.schema, 'output');
+  return route.errorBody;
+}
+
+function errorResponse(
+  status: number,
+  codes: ErrorCode[],
+  common: ResponseHeader[],
+  own?: ErrorBodyDoc,
+  text?: RouteDoc['errorText'],
+) {
   const headers: ResponseHeader[] = [...common];
   if (status === 429 || status === 503) headers.push('Retry-After');
   if (status === 401) headers.push('WWW-Authenticate');
@@ -198,21 +223,38 @@ function errorResponse(status: number, codes: ErrorCode[], common: ResponseHeade
     headers: headerRefs(headers),
     content: {
       'application/json': {
-        schema: {
-          $ref: '#/components/schemas/ErrorResponse',
-          properties: { code: { enum: codes } },
-        },
+        schema: own
+          ? { $ref: `#/components/schemas/${own.name}` }
+          : { $ref: '#/components/schemas/ErrorResponse', properties: { code: { enum: codes } } },
         examples: Object.fromEntries(
           codes.map((code) => [
             code,
             {
               summary: code,
-              value: { error: ERROR_DOCS[code].example, code, requestId: 'req-1234' },
+              value: own
+                ? own.example(code, ERROR_DOCS[code].example)
+                : { error: ERROR_DOCS[code].example, code, requestId: 'req-1234' },
             },
           ]),
         ),
       },
+      ...(text ? { 'text/plain': textErrors(codes, text) } : {}),
     },
+  };
+}
+
+function textErrors(codes: ErrorCode[], text: NonNullable<RouteDoc['errorText']>) {
+  return {
+    schema: { type: 'string' },
+    examples: Object.fromEntries(
+      codes.map((code) => [
+        code,
+        {
+          summary: code,
+          value: text({ error: ERROR_DOCS[code].example, code, requestId: 'req-1234' }),
+        },
+      ]),
+    ),
   };
 }
 
