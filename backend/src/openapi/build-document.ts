@@ -141,15 +141,37 @@ function responses(route: RouteDoc, schemas: Record<string, JsonSchema>) {
   }
   const codes = [...route.errors, ...IMPLIED_ERRORS[route.protection], ...ALWAYS];
   for (const [status, group] of groupByStatus(codes)) {
-    answers[String(status)] = errorResponse(
-      status,
-      group,
-      common,
-      errorBody(route, schemas),
-      route.errorText,
-    );
+    const error = errorResponse(status, group, common, errorBody(route, schemas), route.errorText);
+    const own = answers[String(status)] as OwnResponse | undefined;
+    answers[String(status)] = own ? mergeResponses(own, error) : error;
   }
   return answers;
+}
+
+interface OwnResponse {
+  description: string;
+  headers: Record<string, unknown>;
+  content?: Record<string, { schema?: JsonSchema; examples?: Record<string, unknown> }>;
+}
+
+/**
+ * A status the route answers itself (Judge0's 400 `{error}`) that the gateway's errors also use
+ * (400 `invalid_json`): either body, the examples of both.
+ */
+function mergeResponses(own: OwnResponse, error: ReturnType<typeof errorResponse>) {
+  const json = own.content?.['application/json'];
+  const theirs = error.content['application/json'];
+  return {
+    description: `${own.description} ${error.description}`,
+    headers: { ...own.headers, ...error.headers },
+    content: {
+      ...error.content,
+      'application/json': {
+        schema: json?.schema ? { anyOf: [json.schema, theirs.schema] } : theirs.schema,
+        examples: { ...json?.examples, ...theirs.examples },
+      },
+    },
+  };
 }
 
 function headerRefs(names: ResponseHeader[]): Record<string, unknown> {
