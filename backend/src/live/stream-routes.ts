@@ -10,6 +10,7 @@ import { abortOnClose, refundIfNeverRan } from '../routes/execution-steps.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 import type { LiveRunner } from './live-runner.js';
 import { createSseSink } from './sse-sink.js';
+import { STREAM_ROUTE_DOCS } from './stream-route-docs.js';
 
 export interface ExecuteStreamRouterDeps {
   execution: Pick<ExecutionService, 'prepare'>;
@@ -30,7 +31,7 @@ export interface ExecuteStreamRouterDeps {
  * Piston job keeps its slot until Piston closes it (see LiveRunner).
  */
 export function createExecuteStreamRouter(deps: ExecuteStreamRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(STREAM_ROUTE_DOCS);
   const pending = new WeakMap<Response, PreparedExecution>();
 
   router.post(

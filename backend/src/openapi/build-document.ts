@@ -8,7 +8,13 @@ import {
   type JsonSchema,
 } from './components.js';
 import { ERROR_DOCS, groupByStatus } from './error-docs.js';
-import type { ContentDoc, Protection, ResponseHeader, RouteDoc } from './route-docs.js';
+import type {
+  ContentDoc,
+  ErrorBodyDoc,
+  Protection,
+  ResponseHeader,
+  RouteDoc,
+} from './route-docs.js';
 import { DOCUMENT_DESCRIPTION } from './document-prose.js';
 
 /** What the document says about the deployment it describes. */
@@ -135,9 +141,37 @@ function responses(route: RouteDoc, schemas: Record<string, JsonSchema>) {
   }
   const codes = [...route.errors, ...IMPLIED_ERRORS[route.protection], ...ALWAYS];
   for (const [status, group] of groupByStatus(codes)) {
-    answers[String(status)] = errorResponse(status, group, common);
+    const error = errorResponse(status, group, common, errorBody(route, schemas), route.errorText);
+    const own = answers[String(status)] as OwnResponse | undefined;
+    answers[String(status)] = own ? mergeResponses(own, error) : error;
   }
   return answers;
+}
+
+interface OwnResponse {
+  description: string;
+  headers: Record<string, unknown>;
+  content?: Record<string, { schema?: JsonSchema; examples?: Record<string, unknown> }>;
+}
+
+/**
+ * A status the route answers itself (Judge0's 400 `{error}`) that the gateway's errors also use
+ * (400 `invalid_json`): either body, the examples of both.
+ */
+function mergeResponses(own: OwnResponse, error: ReturnType<typeof errorResponse>) {
+  const json = own.content?.['application/json'];
+  const theirs = error.content['application/json'];
+  return {
+    description: `${own.description} ${error.description}`,
+    headers: { ...own.headers, ...error.headers },
+    content: {
+      ...error.content,
+      'application/json': {
+        schema: json?.schema ? { anyOf: [json.schema, theirs.schema] } : theirs.schema,
+        examples: { ...json?.examples, ...theirs.examples },
+      },
+    },
+  };
 }
 
 function headerRefs(names: ResponseHeader[]): Record<string, unknown> {
@@ -188,7 +222,20 @@ function messageSchemas(messages: Record<string, z.ZodType>): Record<string, Jso
   );
 }
 
-function errorResponse(status: number, codes: ErrorCode[], common: ResponseHeader[]) {
+/** The route's own error body (registered in components once), or the gateway's. */
+function errorBody(route: RouteDoc, schemas: Record<string, JsonSchema>): ErrorBodyDoc | undefined {
+  if (!route.errorBody) return undefined;
+  schemas[route.errorBody.name] ??= toJsonSchema(route.errorBody.schema, 'output');
+  return route.errorBody;
+}
+
+function errorResponse(
+  status: number,
+  codes: ErrorCode[],
+  common: ResponseHeader[],
+  own?: ErrorBodyDoc,
+  text?: RouteDoc['errorText'],
+) {
   const headers: ResponseHeader[] = [...common];
   if (status === 429 || status === 503) headers.push('Retry-After');
   if (status === 401) headers.push('WWW-Authenticate');
@@ -198,21 +245,38 @@ function errorResponse(status: number, codes: ErrorCode[], common: ResponseHeade
     headers: headerRefs(headers),
     content: {
       'application/json': {
-        schema: {
-          $ref: '#/components/schemas/ErrorResponse',
-          properties: { code: { enum: codes } },
-        },
+        schema: own
+          ? { $ref: `#/components/schemas/${own.name}` }
+          : { $ref: '#/components/schemas/ErrorResponse', properties: { code: { enum: codes } } },
         examples: Object.fromEntries(
           codes.map((code) => [
             code,
             {
               summary: code,
-              value: { error: ERROR_DOCS[code].example, code, requestId: 'req-1234' },
+              value: own
+                ? own.example(code, ERROR_DOCS[code].example)
+                : { error: ERROR_DOCS[code].example, code, requestId: 'req-1234' },
             },
           ]),
         ),
       },
+      ...(text ? { 'text/plain': textErrors(codes, text) } : {}),
     },
+  };
+}
+
+function textErrors(codes: ErrorCode[], text: NonNullable<RouteDoc['errorText']>) {
+  return {
+    schema: { type: 'string' },
+    examples: Object.fromEntries(
+      codes.map((code) => [
+        code,
+        {
+          summary: code,
+          value: text({ error: ERROR_DOCS[code].example, code, requestId: 'req-1234' }),
+        },
+      ]),
+    ),
   };
 }
 

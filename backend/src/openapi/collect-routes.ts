@@ -37,8 +37,11 @@ function visit(
   for (const layer of layers) {
     onLayer(layer, mount);
     const inner = layer.route ? undefined : stackOf(layer.handle);
-    if (inner && typeof layer.rawPath === 'string') {
-      visit(inner, `${mount}${layer.rawPath === '/' ? '' : layer.rawPath}`, onLayer);
+    if (!inner) continue;
+    // `app.use(['/api/v2/piston', '/api/v2'], router)` serves the router under each path.
+    const paths = Array.isArray(layer.rawPath) ? (layer.rawPath as unknown[]) : [layer.rawPath];
+    for (const path of paths) {
+      if (typeof path === 'string') visit(inner, `${mount}${path === '/' ? '' : path}`, onLayer);
     }
   }
 }

@@ -73,6 +73,32 @@ export const HEADER_COMPONENTS: Readonly<Record<ResponseHeader, JsonSchema>> = {
     schema: { type: 'string' },
     example: 'POST',
   },
+  'X-Exit-Code': {
+    description:
+      "The exit code of the stage that ended the run (the compiler's when compiling failed); empty when a signal ended it.",
+    schema: { type: 'string' },
+    example: '0',
+  },
+  'X-Signal': {
+    description: 'The signal that ended the run (`SIGKILL`...), empty when it exited.',
+    schema: { type: 'string' },
+    example: '',
+  },
+  'X-Status': {
+    description: 'How the run ended: the `status` of `POST /api/execute`.',
+    schema: { type: 'string' },
+    example: 'ok',
+  },
+  'X-Language': {
+    description: 'The language that ran (the Piston name an alias resolved to).',
+    schema: { type: 'string' },
+    example: 'python',
+  },
+  'X-Version': {
+    description: 'The version that ran.',
+    schema: { type: 'string' },
+    example: '3.11.2',
+  },
 };
 
 /** The security schemes: API keys (two ways to send one) and the metrics token. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ErrorCode } from '../errors.js';
+import type { ErrorBody, ErrorCode } from '../errors.js';
 
 /** The methods a documented route may serve. */
 export type DocumentedMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -18,6 +18,11 @@ export const RESPONSE_HEADERS = [
   'Cache-Control',
   'WWW-Authenticate',
   'Allow',
+  'X-Exit-Code',
+  'X-Signal',
+  'X-Status',
+  'X-Language',
+  'X-Version',
 ] as const;
 export type ResponseHeader = (typeof RESPONSE_HEADERS)[number];
 
@@ -63,6 +68,14 @@ export interface HeaderParameterDoc {
  */
 export type Protection = 'public' | 'api' | 'execute' | 'metrics-token';
 
+/** An error body other than the gateway's, described once under components/schemas/`name`. */
+export interface ErrorBodyDoc {
+  name: string;
+  schema: z.ZodType;
+  /** The body of one error as this API writes it (the examples of each error status). */
+  example: (code: ErrorCode, message: string) => unknown;
+}
+
 /** For a WebSocket route: the JSON frames each side sends, by their `type`. */
 export interface WebSocketDoc {
   client: Record<string, z.ZodType>;
@@ -95,6 +108,16 @@ export interface RouteDoc {
    */
   errors: ErrorCode[];
   websocket?: WebSocketDoc;
+  /**
+   * The error body of an API that answers errors in its own shape (Piston's, Judge0's) instead of
+   * the gateway's `ErrorResponse`: the statuses still come from `errors`, their body from here.
+   */
+  errorBody?: ErrorBodyDoc;
+  /**
+   * For routes that answer errors as one line of text unless asked for JSON (`/api/run`): writes
+   * that line from the JSON body, for the `text/plain` examples beside the JSON ones.
+   */
+  errorText?: (body: ErrorBody) => string;
   /** Specification extensions for this operation (`x-...`). */
   extensions?: Record<`x-${string}`, unknown>;
 }

@@ -19,6 +19,7 @@ import {
 } from '../schemas/verdicts.js';
 import { executionsToCharge, planRun, runPlan, type RunPlan } from '../verdicts/run-plan.js';
 import { createRequestPool } from '../verdicts/request-pool.js';
+import { batchRouteDocs } from './batch-route-docs.js';
 import { createRouter } from './create-router.js';
 import { abortOnClose, createExecutionRecorder } from './execution-steps.js';
 
@@ -50,7 +51,7 @@ type RunResult = ExecuteResponse | TestsResponse | ErrorBody;
  * own, all runs concurrently within the gateway's concurrency limit.
  */
 export function createBatchRouter(deps: BatchRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(batchRouteDocs(deps.maxRuns));
   const batchSchema = createBatchRequestSchema(deps.maxRuns);
   const bodySchema = createExecuteBodySchema(deps.maxTests);
   const record = createExecutionRecorder(deps.metrics);

@@ -9,6 +9,7 @@ import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
 import { executionSteps } from './execution-steps.js';
+import { RUN_ROUTE_DOCS } from './run-route-docs.js';
 
 export interface RunRouterDeps {
   execution: ExecutionService;
@@ -28,7 +29,7 @@ export interface RunRouterDeps {
  * cache, coalescing, execution limit and refunds) through the same steps.
  */
 export function createRunRouter(deps: RunRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(RUN_ROUTE_DOCS);
   const run = [
     plainBody({ limit: deps.bodyLimit }),
     ...executionSteps(deps, {

@@ -5,6 +5,7 @@ import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { NotFoundError } from '../errors.js';
 import { createNonce, pageCsp, renderPage, type PageName } from './pages.js';
 import type { WebAsset, WebAssets } from './web-assets.js';
+import { WEB_ROUTE_DOCS } from './web-route-docs.js';
 
 /**
  * Asset names a request may ask for: a short plain file name (no paths, no dot files), such as
@@ -25,7 +26,7 @@ export function isAssetName(name: string): boolean {
  * @example app.use(createWebRouter({ assets: createWebAssets() }));
  */
 export function createWebRouter(deps: { assets: WebAssets }): Router {
-  const router = createRouter();
+  const router = createRouter(WEB_ROUTE_DOCS);
   router.get('/', page('playground'));
   router.all('/', methodNotAllowed('GET'));
   router.get('/docs', page('docs'));

@@ -10,6 +10,7 @@ import { getClientKey } from '../middleware/client-key.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { getRequestId } from '../middleware/request-id.js';
 import { createRouter } from '../routes/create-router.js';
+import { WS_ROUTE_DOCS } from './ws-route-docs.js';
 import { serveLiveSession, type LiveSession, type LiveSessionDeps } from './ws-session.js';
 
 /** The default ping interval: a peer that stops answering is dropped within two of them (30 s). */
@@ -64,7 +65,7 @@ export function createLiveSockets(options: LiveSocketsOptions): LiveSockets {
   });
   let draining = false;
 
-  const router = createRouter();
+  const router = createRouter(WS_ROUTE_DOCS);
   router.get('/', function liveSocket(req: Request, res: Response) {
     const head = heads.get(req);
     if (!head || req.headers.upgrade?.toLowerCase() !== 'websocket') {

@@ -22,8 +22,8 @@ export const CLOSE = {
   tryAgain: 1013,
 } as const;
 
-/** The frames a client may send after `init`. */
-const RunFrameSchema = z.discriminatedUnion('type', [
+/** The frames a client may send after `init` (exported for the OpenAPI document). */
+export const RunFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stdin'), data: z.string() }),
   z.strictObject({ type: z.literal('kill') }),
 ]);

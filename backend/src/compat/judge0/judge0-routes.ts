@@ -11,6 +11,7 @@ import type { SubmissionQueue, SubmissionStore } from '../../submissions/types.j
 import { aboutBody, configInfoBody } from './info.js';
 import { judge0Language, judge0Languages } from './languages.js';
 import { JUDGE0_STATUSES } from './statuses.js';
+import { JUDGE0_ROUTE_DOCS } from './judge0-route-docs.js';
 import { createSubmissionCreator, type Charge } from './create-submission.js';
 import { parseFields, renderSubmission } from './submission-view.js';
 import { extensionFor } from '../../execution/file-names.js';
@@ -45,7 +46,7 @@ const isTrue = (value: unknown) => value === 'true';
  * about, config_info, and submissions (single and batch) run through the submission queue.
  */
 export function createJudge0Router(deps: Judge0RouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(JUDGE0_ROUTE_DOCS);
   const { store, config } = deps;
   const create = createSubmissionCreator({
     ...deps,

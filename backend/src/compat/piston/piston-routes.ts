@@ -7,6 +7,7 @@ import type { PistonRuntime } from '../../piston/piston-schemas.js';
 import { createRouter } from '../../routes/create-router.js';
 import { executionSteps, type ExecutionStepsDeps } from '../../routes/execution-steps.js';
 import type { RuntimeCache } from '../../runtimes/runtime-cache.js';
+import { PISTON_ROUTE_DOCS } from './piston-route-docs.js';
 import { translatePistonRequest, type CompatLimits } from './piston-request.js';
 import { toPistonAnswer, toPistonRuntime } from './piston-response.js';
 
@@ -32,7 +33,7 @@ const MEMO_PREFIX = 'piston-v2:';
  * answer goes back as Piston sent it. Every other path (`/packages`, `/connect`) is a 404.
  */
 export function createPistonCompatRouter(deps: PistonCompatRouterDeps): Router {
-  const router = createRouter();
+  const router = createRouter(PISTON_ROUTE_DOCS);
   let listed: { source: readonly PistonRuntime[]; body: unknown } | undefined;
 
   router.get('/runtimes', async (_req, res) => {
