@@ -96,9 +96,17 @@ export function eventFrame(event: LiveEvent): string {
   return JSON.stringify(event);
 }
 
-/** The `error` frame of a refusal: the usual error body with `type: "error"`. */
+/**
+ * The `error` frame of a refusal: the usual error body with `type: "error"`, plus the wait an
+ * HTTP answer would give in `Retry-After` (a socket has no headers) as `retryAfterSeconds`.
+ */
 export function errorFrame(error: AppError, requestId: string): string {
-  return JSON.stringify({ type: 'error', ...toErrorBody(error, requestId) });
+  const wait = error.retryAfterSeconds;
+  return JSON.stringify({
+    type: 'error',
+    ...toErrorBody(error, requestId),
+    ...(wait !== undefined ? { retryAfterSeconds: wait } : {}),
+  });
 }
 
 /** The close code for an error: overloaded 1013, the client's fault 1008, the engine's 1011. */

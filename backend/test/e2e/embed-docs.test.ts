@@ -25,7 +25,7 @@ function hostPage(gatewayUrl: string): string {
 </main></body></html>`;
 }
 
-/** An OpenAPI document standing in for GET /openapi.json (served on another branch). */
+/** A small OpenAPI document with every feature the reference page renders, standing in for /openapi.json. */
 const OPENAPI = {
   openapi: '3.1.0',
   info: {
@@ -135,7 +135,11 @@ describe.skipIf(skip !== undefined)('/embed.js on another origin, and /docs, in 
 
     await expect.poll(() => python.locator('.out').innerText()).toBe('hi from a snippet\n');
     await expect.poll(() => python.locator('.status').innerText()).toMatch(/^OK/);
-    expect(gateway.t.fake.lastExecuteBody()).toMatchObject({ language: 'python' });
+    // The snippet streamed its run (SSE), which reached Piston over its live socket.
+    expect(gateway.t.fake.live.sessions.at(-1)?.received[0]).toMatchObject({
+      type: 'init',
+      language: 'python',
+    });
     expect(await watch.cspViolations()).toEqual([]);
     expect(watch.consoleErrors).toEqual([]);
     expect(watch.offsite).toEqual([]);
@@ -173,8 +177,39 @@ describe.skipIf(skip !== undefined)('/embed.js on another origin, and /docs, in 
     expect(watch.offsite).toEqual([]);
   });
 
-  it('when the gateway has no OpenAPI document, then the reference page says so instead of breaking', async () => {
+  it("when the reference page loads the gateway's own /openapi.json, then every operation renders without errors", async () => {
     const { newPage, watch } = await watchedContext(browser);
+    const page = await newPage();
+    const document = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as {
+      info: { title: string };
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => ['get', 'put', 'post', 'delete', 'patch'].includes(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    await page.goto(`${gateway.url}/docs`);
+
+    await expect.poll(() => page.locator('h1').innerText()).toBe(document.info.title);
+    expect((await page.locator('.operation h2').allInnerTexts()).sort()).toEqual(operations.sort());
+    expect(operations).toContain('POST /api/execute');
+    expect(await page.locator('.notice').count()).toBe(0);
+
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(await watch.cspViolations()).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
+    expect(watch.offsite).toEqual([]);
+  });
+
+  it('when the gateway has no OpenAPI document, then the reference page says so instead of breaking', async () => {
+    const { context, newPage, watch } = await watchedContext(browser);
+    // A gateway without the document answers its 404 (this one has it, so the route stands in).
+    await context.route('**/openapi.json', (route) =>
+      route.fulfill({ status: 404, json: { error: 'Not found', code: 'not_found' } }),
+    );
     const page = await newPage();
     await page.goto(`${gateway.url}/docs`);
 

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,99 +11,136 @@ import {
   type PageWatch,
   type ServedGateway,
 } from './browser.js';
-import { serveWithFakeLiveRoutes, type FakeLive } from './fake-live-routes.js';
 
 const skip = browserSkipReason();
-const PROGRAM = 'name = input("What is your name? ")\nprint(f"Hello, {name}!")\n';
+// Programs with a recorded Piston session (fixtures/ws): the stand-in replays them, waiting for
+// the client's stdin where the recording did.
+const ASKS =
+  'name = input("name? ")\nprint("hello", name, flush=True)\nage = input()\nprint("age", age)';
+const TICKS =
+  'import time\nfor i in range(3):\n    print("tick", i, flush=True)\n    time.sleep(0.3)';
 
-/**
- * The playground against the live-run routes of #15, as their contract describes them (a fake in
- * front of the real gateway: the routes are built on another branch).
- */
+/** The gateway's app behind a server that refuses the WebSocket upgrade, as one without it does. */
+async function serveWithoutWebSocket(
+  gateway: ServedGateway,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer(gateway.t.app);
+  server.on('upgrade', (_req, socket) => {
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** The playground against the gateway's real live-run routes (#15), Piston's socket faked. */
 describe.skipIf(skip !== undefined)('the playground with live runs (SSE and WebSocket)', () => {
   let browser: Browser;
   let gateway: ServedGateway;
-  let live: FakeLive;
+  let noSocket: { url: string; server: Server };
   let page: Page;
   let watch: PageWatch;
+  const sent: Record<string, unknown>[] = [];
 
   /** Loads the page afresh (it remembers which live routes the server lacks) and picks Python. */
-  async function open(): Promise<void> {
-    await page.goto(`${live.url}/`);
+  async function open(url: string, program: string): Promise<void> {
+    await page.goto(`${url}/`);
     await expect.poll(() => page.locator('#run').isEnabled()).toBe(true);
     await page.selectOption('#language', 'python@3.11.2');
-    await setCode(page, PROGRAM);
+    await setCode(page, program);
   }
 
   beforeAll(async () => {
     [browser, gateway] = await Promise.all([launchBrowser(), serveGateway()]);
-    live = await serveWithFakeLiveRoutes(gateway.t.app);
+    noSocket = await serveWithoutWebSocket(gateway);
     const watched = await watchedContext(browser);
     watch = watched.watch;
     page = await watched.newPage();
+    page.on('websocket', (socket) => {
+      socket.on('framesent', ({ payload }) => {
+        sent.push(JSON.parse(String(payload)) as Record<string, unknown>);
+      });
+    });
   });
   afterAll(async () => {
     await browser.close();
-    await live.close();
+    noSocket.server.closeAllConnections();
+    await new Promise((resolve) => noSocket.server.close(resolve));
     await gateway.close();
   });
 
-  it('when a program asks for input over the WebSocket, then typing a line answers it and the run ends ok', async () => {
-    await open();
+  it('when a program asks for input over the WebSocket, then typing lines answers it and the run ends ok', async () => {
+    await open(gateway.url, ASKS);
     await page.click('#run');
-    await expect.poll(() => page.locator('#output').innerText()).toBe('What is your name? ');
+    await expect.poll(() => page.locator('#output').innerText()).toBe('name? ');
     await expect.poll(() => page.locator('#input-line').isVisible()).toBe(true);
     expect(await page.locator('#status').innerText()).toBe('Running…');
 
     await page.fill('#input-line', 'Ada');
     await page.press('#input-line', 'Enter');
+    await expect.poll(() => page.locator('#output').innerText()).toBe('name? Ada\nhello Ada\n');
+    await page.fill('#input-line', '36');
+    await page.press('#input-line', 'Enter');
 
-    await expect.poll(() => page.locator('#status').innerText()).toMatch(/^OK · 12 ms · 7\.6 MB/);
-    expect(await page.locator('#output').innerText()).toBe('What is your name? Ada\nHello, Ada!\n');
-    expect(live.frames[0]).toMatchObject({
-      type: 'init',
-      language: 'python',
-      version: '3.11.2',
-      code: PROGRAM,
-    });
-    expect(live.frames[1]).toEqual({ type: 'stdin', data: 'Ada\n' });
+    await expect.poll(() => page.locator('#status').innerText()).toMatch(/^OK/);
+    expect(await page.locator('#output').innerText()).toBe('name? Ada\nhello Ada\n36\nage 36\n');
+    expect(sent[0]).toMatchObject({ type: 'init', language: 'python', code: ASKS });
+    expect(sent.slice(1)).toEqual([
+      { type: 'stdin', data: 'Ada\n' },
+      { type: 'stdin', data: '36\n' },
+    ]);
     expect(await page.locator('#input-line').isVisible()).toBe(false);
   });
 
   it('when Stop is pressed during a WebSocket run, then a kill frame is sent and the status says stopped', async () => {
-    live.frames.length = 0;
-    await open();
+    sent.length = 0;
+    await open(gateway.url, ASKS);
     await page.click('#run');
-    await expect.poll(() => page.locator('#output').innerText()).toBe('What is your name? ');
+    await expect.poll(() => page.locator('#output').innerText()).toBe('name? ');
     await page.click('#stop');
 
     await expect.poll(() => page.locator('#status').innerText()).toMatch(/^Stopped/);
-    expect(live.frames.map((frame) => frame.type)).toEqual(['init', 'kill']);
+    expect(sent.map((frame) => frame.type)).toEqual(['init', 'kill']);
+    await expect
+      .poll(() => gateway.t.fake.live.sessions.at(-1)?.received)
+      .toContainEqual({ type: 'signal', signal: 'SIGKILL' });
     expect(await page.locator('#run').isEnabled()).toBe(true);
   });
 
-  it('when the server has no WebSocket route, then the run streams over SSE and output shows as it is printed', async () => {
-    live.websocket = false;
-    await open();
+  it('when the server has no WebSocket route, then the run streams over SSE to its end', async () => {
+    await open(noSocket.url, TICKS);
     await page.click('#run');
 
-    await expect.poll(() => page.locator('#output').innerText()).toBe('first line\n');
-    expect(await page.locator('#status').innerText()).toBe('Running…');
-    live.release();
-    await expect.poll(() => page.locator('#status').innerText()).toMatch(/^OK/);
-    expect(await page.locator('#output').innerText()).toBe('first line\nsecond line\n');
-    expect(live.streamBodies.at(-1)).toMatchObject({ language: 'python', code: PROGRAM });
+    // The recorded program prints for about a second.
+    await expect
+      .poll(() => page.locator('#status').innerText(), { timeout: 10_000 })
+      .toMatch(/^OK/);
+    expect(await page.locator('#output').innerText()).toBe('tick 0\ntick 1\ntick 2\n');
+    expect(gateway.t.fake.live.sessions.at(-1)?.received[0]).toMatchObject({
+      type: 'init',
+      language: 'python',
+    });
   });
 
-  it('when Stop is pressed during a streamed run, then the stream is abandoned and the status says stopped', async () => {
+  it('when a streamed program waits, then its output so far shows, and Stop abandons the stream', async () => {
+    await open(noSocket.url, ASKS);
+    const streams: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/execute/stream')) streams.push(request.method());
+    });
     await page.click('#run');
-    await expect.poll(() => page.locator('#output').innerText()).toBe('first line\n');
-    const abandoned = live.streamAbandoned;
+    // The program waits for input the stream cannot send: its prompt shows while it runs.
+    await expect.poll(() => page.locator('#output').innerText()).toBe('name? ');
+    expect(await page.locator('#status').innerText()).toBe('Running…');
+    expect(streams).toEqual(['POST']);
+    const session = gateway.t.fake.live.sessions.at(-1);
+
     await page.click('#stop');
 
     await expect.poll(() => page.locator('#status').innerText()).toBe('Stopped');
-    await expect.poll(() => live.streamAbandoned).toBe(abandoned + 1);
-    live.release();
+    // The gateway saw the client go and asked Piston to kill the job.
+    await expect
+      .poll(() => session?.received)
+      .toContainEqual({ type: 'signal', signal: 'SIGKILL' });
   });
 
   it('when the runs above are done, then no console error, CSP violation or request off localhost happened', async () => {

@@ -222,7 +222,7 @@ describe('GET /api/execute/ws', () => {
     await expect(script.opened).resolves.toBeUndefined();
   });
 
-  it('when REQUIRE_API_KEY and the key comes in the init frame, then the run is counted under the key', async () => {
+  it('when REQUIRE_API_KEY and the key comes in the init frame, then the run is counted under the key and the refusal gives its wait', async () => {
     const t = await app({ REQUIRE_API_KEY: 'true', API_KEYS: `web:${KEY}:1` });
     const { port } = await serve(t);
     const first = connect(port);
@@ -236,7 +236,11 @@ describe('GET /api/execute/ws', () => {
     const refused = await second.closed;
 
     expect(refused.code).toBe(1008);
+    // The wait travels in the frame, as Retry-After does over HTTP (a socket has no headers).
     expect(second.frames[0]).toMatchObject({ type: 'error', code: 'rate_limited' });
+    expect((second.frames[0] as { retryAfterSeconds?: number }).retryAfterSeconds).toBeGreaterThan(
+      0,
+    );
   });
 
   it.each([

@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import semver from 'semver';
 import { misbehave, sendJson, sendRaw, type FakeBehaviour } from './fake-piston-responses.js';
-import { attachFakePistonSocket, type FakePistonSocket } from './fake-piston-socket.js';
+import {
+  attachFakePistonSocket,
+  type FakePistonSocket,
+  type PistonAnswer,
+} from './fake-piston-socket.js';
 import { executionFixtures, loadFixture } from './fixtures.js';
 import { listenOnStablePort } from './stable-port.js';
 
@@ -129,7 +133,10 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       else runJob(answer);
     });
   });
-  const live = attachFakePistonSocket(server, runtimes);
+  const live = attachFakePistonSocket(server, runtimes, (input) => {
+    const recorded = answers.get(input.program);
+    return recorded ? (JSON.parse(recorded) as PistonAnswer) : { run: runProgram(input) };
+  });
   server.on('connection', (socket) => {
     sockets.add(socket);
     accepted += 1;
@@ -230,16 +237,11 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     const recorded = answers.get(body.files[0]?.content ?? '');
     if (recorded) return sendRaw(res, 200, recorded);
     const program = body.files[0]?.content ?? '';
-    const ran = options.runProgram?.({ program, stdin: body.stdin, args: body.args });
-    const stdout = ran?.stdout ?? options.stdoutByProgram?.[program] ?? 'ok\n';
-    const stderr = ran?.stderr ?? '';
+    const run = runProgram({ program, stdin: body.stdin, args: body.args });
     sendJson(res, 200, {
       run: {
-        signal: null,
-        stdout,
-        stderr,
-        code: ran?.code ?? 0,
-        output: stdout + stderr,
+        ...run,
+        output: run.stdout + run.stderr,
         memory: 1000,
         message: null,
         status: null,
@@ -249,6 +251,13 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       language: runtime.language,
       version: runtime.version,
     });
+  }
+
+  /** What a program without a recorded answer prints (over HTTP and over the socket alike). */
+  function runProgram(input: ProgramInput) {
+    const ran = options.runProgram?.(input);
+    const stdout = ran?.stdout ?? options.stdoutByProgram?.[input.program] ?? 'ok\n';
+    return { stdout, stderr: ran?.stderr ?? '', code: ran?.code ?? 0, signal: null };
   }
 
   // Tests close the fake to take Piston down; its port must then refuse connections.

@@ -85,6 +85,7 @@ function programOf(init: unknown): string | undefined {
 export function attachFakePistonSocket(
   server: Server,
   runtimes: { language: string; version: string; aliases: string[] }[],
+  answer?: ProgramAnswerHook,
 ): FakePistonSocket {
   const transcripts = new Map<string, WsTranscript>();
   for (const t of loadWsTranscripts()) {
@@ -216,8 +217,16 @@ export function attachFakePistonSocket(
           return flood(chosen.chunkBytes ?? 16 * 1024, Date.now() + runTimeout);
         case 'never-close':
         case undefined:
-          return replay(transcripts.get(program ?? '') ?? defaultTranscript(runtime));
+          return replay(transcripts.get(program ?? '') ?? answered(message, runtime));
       }
+    }
+
+    /** A program without a recording: what the HTTP fake would answer, streamed as Piston does. */
+    function answered(init: Record<string, unknown>, runtime: RuntimeName): WsTranscript {
+      const stdin = typeof init.stdin === 'string' ? init.stdin : '';
+      const args = Array.isArray(init.args) ? init.args.map(String) : [];
+      const ran = answer?.({ program: programOf(init) ?? '', stdin, args });
+      return ran ? transcriptOf(ran, runtime) : defaultTranscript(runtime);
     }
 
     function flood(chunkBytes: number, until: number): void {
@@ -304,8 +313,59 @@ export function attachFakePistonSocket(
   };
 }
 
+type RuntimeName = { language: string; version: string };
+
+/** One stage of Piston's `POST /api/v2/execute` answer, as far as the replay needs it. */
+interface StageAnswer {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: string | null;
+}
+
+/** Piston's HTTP answer to a program: its compile stage (if any) and its run stage. */
+export interface PistonAnswer {
+  compile?: StageAnswer | null;
+  run?: StageAnswer | null;
+}
+
+/**
+ * What the fake Piston answers a program over HTTP (fake-piston-server.ts): the socket streams
+ * the same outcome, so a program prints alike over both; undefined for the default (`ok`).
+ */
+export type ProgramAnswerHook = (input: {
+  program: string;
+  stdin: string;
+  args: string[];
+}) => PistonAnswer | undefined;
+
+/**
+ * An HTTP answer as Piston 3.1.1 streams it (fixtures/ws/c-compile-error.json): each stage's
+ * `stage`, its stdout and stderr `data`, its `exit`; a compile that fails ends the job there.
+ */
+export function transcriptOf(answer: PistonAnswer, runtime: RuntimeName): WsTranscript {
+  const steps: WsTranscript['transcript'] = [
+    { at_ms: 0, dir: 'client', message: { type: 'init' } },
+    { at_ms: 1, dir: 'server', message: { type: 'runtime', ...runtime } },
+  ];
+  const server = (message: unknown) => steps.push({ at_ms: steps.length, dir: 'server', message });
+  const stage = (name: 'compile' | 'run', result: StageAnswer) => {
+    server({ type: 'stage', stage: name });
+    if (result.stdout) server({ type: 'data', stream: 'stdout', data: result.stdout });
+    if (result.stderr) server({ type: 'data', stream: 'stderr', data: result.stderr });
+    server({ type: 'exit', stage: name, code: result.code, signal: result.signal });
+  };
+  if (answer.compile) stage('compile', answer.compile);
+  if (answer.run && (!answer.compile || answer.compile.code === 0)) stage('run', answer.run);
+  return {
+    scenario: 'answered',
+    transcript: steps,
+    close: { code: 4999, reason: 'Job Completed' },
+  };
+}
+
 /** What a program without a recording does: prints `ok` and exits 0. */
-function defaultTranscript(runtime: { language: string; version: string }): WsTranscript {
+function defaultTranscript(runtime: RuntimeName): WsTranscript {
   return {
     scenario: 'default',
     transcript: [

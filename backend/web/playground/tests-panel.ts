@@ -1,4 +1,4 @@
-import type { RunRequest, RunResult } from '../shared/types.js';
+import { isTestsResult, type RunRequest, type RunResult } from '../shared/types.js';
 
 type TestCase = NonNullable<RunRequest['tests']>[number];
 
@@ -59,10 +59,10 @@ export function createTestsPanel() {
     },
     /** Shows the verdict of every case when the answer has them. */
     show(result: RunResult) {
-      if (!result.tests || result.verdict === undefined) return;
+      if (!isTestsResult(result)) return;
       const summary = document.createElement('p');
       summary.className = `verdict ${result.verdict === 'accepted' ? 'ok' : 'error'}`;
-      summary.textContent = `${result.verdict.replace(/_/g, ' ')}: ${result.passed ?? 0} of ${result.total ?? result.tests.length} passed`;
+      summary.textContent = `${result.verdict.replace(/_/g, ' ')}: ${result.passed} of ${result.total} passed`;
       const table = document.createElement('table');
       const head = table.createTHead().insertRow();
       for (const title of ['Case', 'Verdict', 'Output', 'Expected']) {

@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { ApiError, toApiError } from './api-error.js';
-import type { RunRequest, RunResult } from './types.js';
+import { isTestsResult, type RunRequest, type RunResult } from './types.js';
 
 /** What a run reports while it runs. */
 export interface RunEvents {
@@ -55,7 +55,13 @@ export function createRunClient(options: RunClientOptions) {
     const viaRequest = async (): Promise<RunResult> => {
       mode = 'request';
       const result = await postExecute(options.base, body, headers(), abort.signal);
-      if (result.compile && result.status === 'compile_error') {
+      if (isTestsResult(result)) {
+        // Each case has its own output (the verdict table); only a failed compile is shown here.
+        if (result.compile && result.verdict === 'compile_error') {
+          events.onStdout(result.compile.stdout);
+          events.onStderr(result.compile.stderr);
+        }
+      } else if (result.compile && result.status === 'compile_error') {
         events.onStdout(result.compile.stdout);
         events.onStderr(result.compile.stderr);
       } else {
@@ -245,12 +251,20 @@ function handleLiveEvent(
           errorStatus(text(data, 'code')),
           text(data, 'code', 'error'),
           text(data, 'error', 'The run failed.'),
+          [],
+          retryAfter(data),
         ),
       );
       break;
     default:
       break;
   }
+}
+
+/** The wait an error frame gives (`retryAfterSeconds`, as `Retry-After` over HTTP). */
+function retryAfter(data: Record<string, unknown>): number | undefined {
+  const wait = data.retryAfterSeconds;
+  return typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : undefined;
 }
 
 /** The HTTP status an error code stands for, for frames that carry only the code. */

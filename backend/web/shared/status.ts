@@ -1,4 +1,4 @@
-import type { RunResult } from './types.js';
+import { isTestsResult, type RunResult, type TestsResponse } from './types.js';
 
 /** A run's outcome for the status line: a tone for its colour and a sentence. */
 export interface StatusLine {
@@ -8,6 +8,13 @@ export interface StatusLine {
 
 /** `ok · 12 ms · 8.1 MB`, `Runtime error (exit code 1) · ...`, `Time limit exceeded`, ... */
 export function describeResult(result: RunResult): StatusLine {
+  if (isTestsResult(result)) {
+    const verdict = result.verdict.replace(/_/g, ' ');
+    return {
+      tone: result.verdict === 'accepted' ? 'ok' : 'error',
+      text: `${verdict[0]?.toUpperCase() ?? ''}${verdict.slice(1)} · ${result.passed} of ${result.total} passed`,
+    };
+  }
   const stage = result.status === 'compile_error' ? result.compile : result.run;
   const facts = [
     stage?.wallTimeMs != null ? `${Math.round(stage.wallTimeMs)} ms` : '',
@@ -18,7 +25,7 @@ export function describeResult(result: RunResult): StatusLine {
   return { tone, text: [outcome, ...facts].join(' · ') };
 }
 
-function outcomeOf(result: RunResult): [StatusLine['tone'], string] {
+function outcomeOf(result: Exclude<RunResult, TestsResponse>): [StatusLine['tone'], string] {
   switch (result.status) {
     case 'ok':
       return ['ok', 'OK'];
