@@ -202,7 +202,16 @@ function runJob(
     settle(`error:${error.code}`);
   }
 
+  /** The client went away: kill the run (added once Piston took it, removed once it ended). */
+  function killOnAbort(): void {
+    conclude({ status: 'killed', error: 'Killed (the client ended the run)' });
+  }
+
   function settle(outcome: string): void {
+    // The signal lives as long as the client's response, and an idle keep-alive connection keeps
+    // that alive: a listener left on it would hold this run (its transcript, up to the output cap)
+    // until the connection closes.
+    options.signal?.removeEventListener('abort', killOnAbort);
     metrics.liveOutcomes.inc({ outcome });
     logger.info(
       {
@@ -294,14 +303,12 @@ function runJob(
         } else if (runStarted) socket.send({ type: 'data', stream: 'stdin', data });
         else pendingStdin.push(data);
       },
-      kill() {
-        conclude({ status: 'killed', error: 'Killed (the client ended the run)' });
-      },
+      kill: killOnAbort,
       done,
     };
     answer.accepted(run);
     if (options.signal?.aborted) run.kill();
-    else options.signal?.addEventListener('abort', () => run.kill(), { once: true });
+    else options.signal?.addEventListener('abort', killOnAbort, { once: true });
   }
 
   function refusal(message: string): AppError {

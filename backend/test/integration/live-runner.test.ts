@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { appLiveRunner } from '../../src/app.js';
 import type { PreparedExecution } from '../../src/execution/execution-service.js';
@@ -138,5 +139,24 @@ describe('LiveRunner', () => {
     controller.abort();
     await run.done;
     expect(sink.events.at(-1)).toMatchObject({ type: 'result', result: { status: 'killed' } });
+  });
+
+  it('when a run ends, then it leaves no listener on the client signal (which would hold its output)', async () => {
+    // The signal lives as long as the client's response, which an idle keep-alive connection
+    // keeps: a listener left on it kept each ended run (its transcript, up to the output cap).
+    const t = await app();
+    const controller = new AbortController();
+    for (const [i, program] of ['print("hi")', INTERACTIVE].entries()) {
+      const sink = memorySink();
+      const run = await appLiveRunner(t.app).start(prepared(program), sink, {
+        requestId: `r6-${i}`,
+        signal: controller.signal,
+      });
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      if (i === 1) run.kill();
+      await run.done;
+      expect(sink.events.at(-1)).toMatchObject({ type: 'result' });
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    }
   });
 });
