@@ -13,7 +13,7 @@ const TICKS =
   'import time\nfor i in range(3):\n    print("tick", i, flush=True)\n    time.sleep(0.3)';
 
 async function url(t: TestApp) {
-  const { port } = await serve(t);
+  const { port } = await serve(t, { SHUTDOWN_TIMEOUT_MS: 1000 });
   return `http://127.0.0.1:${port}/api/execute/stream`;
 }
 
