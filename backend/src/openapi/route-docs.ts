@@ -122,6 +122,21 @@ export interface RouteDoc {
   extensions?: Record<`x-${string}`, unknown>;
 }
 
+/**
+ * The errors of a request that runs one execution through the gateway's path (validation, the
+ * runtime list, Piston's body limit, the queue, Piston), whichever API it came in by.
+ */
+export const EXECUTION_ERRORS: readonly ErrorCode[] = [
+  'invalid_request',
+  'unsupported_language',
+  'unsupported_version',
+  'payload_too_large',
+  'upstream_error',
+  'upstream_unavailable',
+  'overloaded',
+  'upstream_timeout',
+];
+
 /** Declares a module's routes for the OpenAPI document (an identity function, for typing). */
 export function defineRoutes(routes: RouteDoc[]): readonly RouteDoc[] {
   return routes;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoutes } from '../openapi/route-docs.js';
+import { defineRoutes, EXECUTION_ERRORS } from '../openapi/route-docs.js';
 import { ExecuteResponseSchema } from '../schemas/execute-response.js';
 import { createExecuteBodySchema, TestsResponseSchema } from '../schemas/verdicts.js';
 
@@ -73,18 +73,7 @@ export function executeRouteDocs(maxTests: number) {
           },
         },
       },
-      errors: [
-        'invalid_json',
-        'invalid_request',
-        'unsupported_language',
-        'unsupported_version',
-        'payload_too_large',
-        'unsupported_media_type',
-        'upstream_error',
-        'upstream_unavailable',
-        'overloaded',
-        'upstream_timeout',
-      ],
+      errors: ['invalid_json', 'unsupported_media_type', ...EXECUTION_ERRORS],
     },
   ]);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoutes, type RouteDoc } from '../openapi/route-docs.js';
+import { defineRoutes, EXECUTION_ERRORS, type RouteDoc } from '../openapi/route-docs.js';
 import { errorLine } from '../plain/plain-errors.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 
@@ -47,17 +47,7 @@ function runDoc(path: string, operationId: string, withVersion: boolean): RouteD
         content: { mediaType: 'text/plain', schema: z.string() },
       },
     },
-    errors: [
-      'invalid_request',
-      'unsupported_language',
-      'unsupported_version',
-      'payload_too_large',
-      'unsupported_media_type',
-      'upstream_error',
-      'upstream_unavailable',
-      'overloaded',
-      'upstream_timeout',
-    ],
+    errors: ['unsupported_media_type', ...EXECUTION_ERRORS],
     errorText: errorLine,
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoutes, type RouteDoc } from '../../openapi/route-docs.js';
+import { defineRoutes, EXECUTION_ERRORS, type RouteDoc } from '../../openapi/route-docs.js';
 import { PistonExecuteBodySchema } from './piston-request.js';
 import {
   PistonCompatErrorSchema,
@@ -64,17 +64,7 @@ function executeDoc(base: string, operationId: string): RouteDoc {
         content: { schema: PistonCompatResponseSchema, name: 'PistonExecuteResponse' },
       },
     },
-    errors: [
-      'invalid_json',
-      'invalid_request',
-      'unsupported_language',
-      'unsupported_version',
-      'payload_too_large',
-      'upstream_error',
-      'upstream_unavailable',
-      'overloaded',
-      'upstream_timeout',
-    ],
+    errors: ['invalid_json', ...EXECUTION_ERRORS],
     errorBody: PISTON_ERROR_BODY,
   };
 }
