@@ -26,6 +26,7 @@ export interface RedisSubmissionsOptions {
     Config,
     | 'REDIS_KEY_PREFIX'
     | 'SUBMISSION_TTL_MS'
+    | 'SUBMISSION_LOCK_MS'
     | 'MAX_SUBMISSION_QUEUE'
     | 'WEBHOOK_SECRET'
     | 'WEBHOOK_MAX_ATTEMPTS'
@@ -34,12 +35,8 @@ export interface RedisSubmissionsOptions {
   logger: Logger;
   /** Renders Judge0's callback body. */
   body: CallbackBody;
-  /** Tests: shorter locks and retries, a resolver pointing names anywhere. */
-  tuning?: CallbackTuning & {
-    lockDurationMs?: number;
-    stalledIntervalMs?: number;
-    maxStalledCount?: number;
-  };
+  /** Tests: shorter retries, a resolver pointing names anywhere. */
+  tuning?: CallbackTuning;
 }
 
 /** How long the API's calls to Redis (store reads and writes, queueing) may wait. */
@@ -89,9 +86,11 @@ export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisS
     logger,
     tuning,
   });
+  // BullMQ's own defaults are 30 s for both; a dead instance's job is taken over within about
+  // lock + interval (the check marks it, and takes it back once its lock is gone).
   const timing = {
-    ...(tuning.lockDurationMs ? { lockDurationMs: tuning.lockDurationMs } : {}),
-    ...(tuning.stalledIntervalMs ? { stalledIntervalMs: tuning.stalledIntervalMs } : {}),
+    lockDurationMs: config.SUBMISSION_LOCK_MS,
+    stalledIntervalMs: config.SUBMISSION_LOCK_MS,
   };
   const delivery = createBullmqCallbackDelivery({
     attempt,
@@ -108,7 +107,6 @@ export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisS
     maxQueue: config.MAX_SUBMISSION_QUEUE,
     logger,
     ...timing,
-    ...(tuning.maxStalledCount === undefined ? {} : { maxStalledCount: tuning.maxStalledCount }),
     async onGiveUp(token, why) {
       const finished = await markInternalError(store, token, GIVE_UP_MESSAGES[why]);
       if (finished) logger.warn({ token, why }, 'submission given up: Internal Error');
