@@ -110,6 +110,11 @@ export const ConfigSchema = z
     RESULT_CACHE_MAX_BYTES: positiveInt().default(64 * 1024 * 1024),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default('gateway:'),
+    /**
+     * Judge0 submissions' queue and store in a Redis of their own (BullMQ needs `noeviction`, the
+     * rate limits and result cache want `allkeys-lru`); unset: REDIS_URL's.
+     */
+    SUBMISSIONS_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     /** Inline entries are checked here, with every other key; a .json file when it is read. */
     API_KEYS: z
       .string()

@@ -35,8 +35,8 @@ afterEach(async () => {
 /** One gateway instance's Redis mode; instances with the same prefix share everything. */
 function instance(prefix: string, overrides: Partial<RedisSubmissionsOptions> = {}) {
   const submissions = createRedisSubmissions({
+    url: REDIS_URL!,
     config: {
-      REDIS_URL: REDIS_URL!,
       REDIS_KEY_PREFIX: prefix,
       SUBMISSION_TTL_MS: 60_000,
       SUBMISSION_LOCK_MS: 1_000,
