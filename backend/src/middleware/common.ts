@@ -1,6 +1,6 @@
 import compression from 'compression';
 import cors from 'cors';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -89,7 +89,22 @@ export function useCommonMiddleware(
     else if (isPath(req.path, PUBLIC_CORS_PATH)) publicCorsHandler(req, res, next);
     else corsHandler(req, res, next);
   });
-  app.use(compression({ threshold: 1024 }));
+  app.use(compressWhenAccepted());
+}
+
+/**
+ * compression, for the requests it can change: one without `Accept-Encoding` (curl, most scripts)
+ * is always answered in identity coding by it, yet it would still wrap the response's methods
+ * and negotiate for each one, about a tenth of a small execution's CPU (docs/benchmarks.md).
+ * Such a response carries no `Vary: Accept-Encoding`; a cache that keeps it may serve it to any
+ * client, since every client accepts identity.
+ */
+function compressWhenAccepted(): RequestHandler {
+  const compress = compression({ threshold: 1024 });
+  return function compressionMiddleware(req, res, next) {
+    if (req.headers['accept-encoding'] === undefined) next();
+    else compress(req, res, next);
+  };
 }
 
 /** The OpenAPI document: CORS for every origin, whatever CORS_ORIGINS says. */

@@ -255,6 +255,23 @@ describe('request ids, security headers, compression and logs', () => {
     expect(res.body.languages.length).toBeGreaterThan(60);
   });
 
+  it('when a large response goes to a client that accepts no coding, then it is sent as it is', async () => {
+    const { app: gateway, fake } = await app();
+    fake.runtimes.push(
+      ...Array.from({ length: 60 }, (_, i) => ({
+        language: `lang${i}`,
+        version: '1.0.0',
+        aliases: [`alias-${i}`],
+      })),
+    );
+
+    const res = await request(gateway).get('/api/execute/languages').unset('Accept-Encoding');
+
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(Number(res.headers['content-length'])).toBeGreaterThan(1024);
+    expect(res.body.languages.length).toBeGreaterThan(60);
+  });
+
   it('when code runs, then the logs hold neither code, stdin nor output', async () => {
     const { app: gateway, logs } = await app();
 
