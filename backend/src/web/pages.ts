@@ -75,6 +75,11 @@ const PLAYGROUND_BODY = `<main id="main" class="playground">
 <ol id="tests" class="tests"></ol>
 <button id="add-test" type="button">Add a test case</button>
 </details>
+<details class="io" id="key-section">
+<summary>API key</summary>
+<label for="api-key">API key (servers that require one; kept in this tab only)</label>
+<input id="api-key" type="password" autocomplete="off" spellcheck="false">
+</details>
 </section>
 <section class="pane output-pane" aria-labelledby="output-label">
 <h2 id="output-label" class="pane-title">Output</h2>

@@ -8,6 +8,8 @@ import { decodeShare, encodeShare } from './share.js';
 import { createTestsPanel } from './tests-panel.js';
 
 const LANGUAGE_KEY = 'playground.language';
+/** The API key, for this tab only: sessionStorage, never the URL or localStorage. */
+const API_KEY = 'playground.apiKey';
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
 const select = byId('language') as HTMLSelectElement;
@@ -18,6 +20,10 @@ const args = byId('args') as HTMLTextAreaElement;
 const inputForm = byId('input-form') as HTMLFormElement;
 const inputLine = byId('input-line') as HTMLInputElement;
 const shareStatus = byId('share-status');
+const keySection = byId('key-section') as HTMLDetailsElement;
+const keyInput = byId('api-key') as HTMLInputElement;
+keyInput.value = sessionStorage.getItem(API_KEY) ?? '';
+const apiKey = () => keyInput.value.trim() || undefined;
 const output = createOutputPane();
 const tests = createTestsPanel();
 const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.nonce ?? '';
@@ -26,7 +32,7 @@ const editor = createEditor(byId('editor'), {
   onRun: () => void run(),
   label: 'Code editor',
 });
-const startRun = createRunClient({ base: '', interactive: true });
+const startRun = createRunClient({ base: '', interactive: true, apiKey });
 
 let languages: LanguageEntry[] = [];
 let active: ActiveRun | undefined;
@@ -61,7 +67,10 @@ function choose(language: string, version?: string): boolean {
 }
 
 async function loadLanguages(): Promise<void> {
-  const response = await fetch('/api/execute/languages');
+  const key = apiKey();
+  const response = await fetch('/api/execute/languages', {
+    headers: key ? { 'X-API-Key': key } : {},
+  });
   if (!response.ok) throw await toApiError(response);
   languages = ((await response.json()) as { languages: LanguageEntry[] }).languages;
   select.replaceChildren(
@@ -142,8 +151,10 @@ async function run(): Promise<void> {
     output.result(result);
     tests.show(result);
   } catch (error) {
-    if (error instanceof ApiError) output.error(error);
-    else if (error instanceof RunStopped) output.status('Stopped', 'warn');
+    if (error instanceof ApiError) {
+      output.error(error);
+      askForKey(error);
+    } else if (error instanceof RunStopped) output.status('Stopped', 'warn');
     else output.message('The gateway could not be reached. Check your connection and try again.');
   } finally {
     active = undefined;
@@ -190,12 +201,33 @@ byId('share').addEventListener('click', () => {
 });
 window.addEventListener('hashchange', () => void openShared());
 
-loadLanguages()
-  .then(async () => {
-    if (!(await openShared())) startFresh();
-  })
-  .catch((error: unknown) => {
-    select.replaceChildren(new Option('No languages'));
-    if (error instanceof ApiError) output.error(error);
-    else output.message('The language list could not be loaded. Reload the page to try again.');
-  });
+/** Asks for the key where it goes: the server refused the request without a valid one. */
+function askForKey(error: unknown): void {
+  if (!(error instanceof ApiError) || (error.status !== 401 && error.status !== 403)) return;
+  keySection.open = true;
+  keyInput.focus();
+}
+
+function start(): void {
+  output.clear();
+  loadLanguages()
+    .then(async () => {
+      if (!(await openShared())) startFresh();
+    })
+    .catch((error: unknown) => {
+      select.replaceChildren(new Option('No languages'));
+      if (error instanceof ApiError) output.error(error);
+      else output.message('The language list could not be loaded. Reload the page to try again.');
+      askForKey(error);
+    });
+}
+
+keyInput.addEventListener('change', () => {
+  const key = apiKey();
+  if (key) sessionStorage.setItem(API_KEY, key);
+  else sessionStorage.removeItem(API_KEY);
+  // A key that opens the API loads the languages it could not load before.
+  if (languages.length === 0) start();
+});
+
+start();
