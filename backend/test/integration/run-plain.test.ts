@@ -3,13 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, useTestApps, type TestApp } from '../support/build-test-app.js';
 import { expectError } from '../support/expect-error.js';
 import { loadFixture } from '../support/fixtures.js';
+import { runProgram } from '../support/test-programs.js';
 
 const HELLO = 'print("Hello, World!")';
 const HELLO_FILE = `${HELLO}\n`;
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp({ BODY_LIMIT: '4096', MAX_CODE_BYTES: '2048' });
+  t = await buildTestApp({ BODY_LIMIT: '4096', MAX_CODE_BYTES: '2048' }, { runProgram });
 });
 afterAll(async () => {
   await t.close();
@@ -210,6 +211,24 @@ describe('POST /api/run/:language', () => {
     expect(res.headers.allow).toBe('POST');
   });
 
+  it('when the program writes to stdout and stderr in turns, then the answer has them in that order', async () => {
+    const res = await run().type('text/plain').send('interleaved');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('out 1\nerr 1\nout 2\n');
+    expect(res.headers).toMatchObject({ 'x-exit-code': '1', 'x-status': 'runtime_error' });
+  });
+
+  it("when the program crashes, then Piston's launcher line reads as a terminal says it", async () => {
+    const fixture = loadFixture('c-segfault');
+    const source = (fixture.request.body as { files: { content: string }[] }).files[0]!.content;
+
+    const res = await run('/api/run/c').type('text/plain').send(source);
+
+    expect(res.text).toBe('about to crash\nSegmentation fault\n');
+    expect(res.headers).toMatchObject({ 'x-exit-code': '139', 'x-signal': 'SIGSEGV' });
+  });
+
   it('when the program compiles with errors, then the answer is the compiler output', async () => {
     const fixture = loadFixture('c-compile-error');
     const source = (fixture.request.body as { files: { content: string }[] }).files[0]!.content;
@@ -236,6 +255,16 @@ describe('POST /api/run/:language on the execution path of POST /api/execute', (
     expect(res.headers['x-cache']).toBe('HIT');
     expect(res.text).toBe('Hello, World!\n');
     expect(a.fake.executeCalls()).toHaveLength(1);
+  });
+
+  it('when the answer comes from the result cache, then it is still interleaved as Piston ran it', async () => {
+    const a = await app({ RESULT_CACHE_TTL_MS: '60000' }, { runProgram });
+    await request(a.app).post('/api/execute').send({ language: 'python', code: 'interleaved' });
+
+    const res = await request(a.app).post('/api/run/python').type('text/plain').send('interleaved');
+
+    expect(res.headers['x-cache']).toBe('HIT');
+    expect(res.text).toBe('out 1\nerr 1\nout 2\n');
   });
 
   it('when the execution limit is used up, then the plain run is a 429 as text with Retry-After', async () => {

@@ -13,6 +13,14 @@ export function runProgram({ program, stdin, args }: ProgramInput): ProgramOutpu
       return stdin.trim() === '2'
         ? { stdout: '', stderr: 'boom\n', code: 1 }
         : { stdout: stdin, stderr: 'log\n' };
+    case 'interleaved':
+      // Piston's `output` keeps the order the program wrote in; stdout and stderr do not.
+      return {
+        stdout: 'out 1\nout 2\n',
+        stderr: 'err 1\n',
+        output: 'out 1\nerr 1\nout 2\n',
+        code: 1,
+      };
     default:
       return undefined;
   }
