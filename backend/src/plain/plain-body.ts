@@ -12,9 +12,12 @@ export function getPlainProgram(res: Response): PlainProgram {
   return res.locals[PROGRAM] as PlainProgram;
 }
 
-/** The message of the 415 for `curl -d`, which drops every line break of a file it reads. */
-export const FORM_ENCODED_MESSAGE =
-  'This looks like curl -d, which strips the line breaks from a file and breaks the program: send it with --data-binary @file (or Content-Type: text/plain)';
+/**
+ * The last line of a failed run's answer when its body may have lost its line breaks to
+ * `curl -d @file` (see plainBody): said as a possibility, since the request cannot tell.
+ */
+export const CURL_D_HINT =
+  'hint: the program came as one line of form data; if it had more, curl -d @file stripped its line breaks: send it with --data-binary @file\n';
 
 const RAW_TYPES = new Set(['text/plain', 'application/octet-stream']);
 
@@ -22,10 +25,15 @@ const RAW_TYPES = new Set(['text/plain', 'application/octet-stream']);
  * Reads the program of `POST /api/run/:language`: a raw body (`text/plain`,
  * `application/octet-stream`, or no type), or `multipart/form-data` with a `code` part (and
  * `stdin`, `args` parts), bounded by `limit` bytes in total (413, closing the connection when a
- * declared length is over it). The program must be UTF-8 text. A form-encoded body is what curl
- * sends for both `-d` and `--data-binary`: one with a line break can only be `--data-binary`
- * (`-d @file` strips them) and is read as the program; one without is refused 415, because a
- * file sent with `-d` arrives as one line.
+ * declared length is over it). The program must be UTF-8 text.
+ *
+ * A form-encoded body is what curl sends for `-d` and `--data-binary` alike (the same
+ * Content-Type, per curl's documentation), so the type cannot tell them apart, and neither can
+ * the bytes of a one-line program: `-d @file` strips CR, LF and NUL, which changes nothing in a
+ * file of one line. A body with one of them cannot come from `-d @file`; one without is a
+ * one-line program, which may be a whole file `-d` flattened. Both run as they came (a correct
+ * `--data-binary` upload is never refused); the second is marked `oneLineForm`, and its answer,
+ * should it fail, ends with CURL_D_HINT.
  *
  * @example router.post('/:language', plainBody({ limit: 1_000_000 }), handler);
  */
@@ -53,7 +61,7 @@ export function plainBody(options: { limit: number }): RequestHandler {
         'Send the program as the body (Content-Type: text/plain or application/octet-stream) or as multipart/form-data with a "code" part; JSON goes to POST /api/execute',
       );
     }
-    if (type === 'text/plain' && declaredCharset(contentType) === undefined) {
+    if ((type === 'text/plain' || formEncoded) && declaredCharset(contentType) === undefined) {
       throw new BadRequestError('unsupported_media_type', 'Send the program as UTF-8 text');
     }
     if (tooLargeDeclared(req.headers['content-length'], limit, res, next)) return;
@@ -63,13 +71,10 @@ export function plainBody(options: { limit: number }): RequestHandler {
         return;
       }
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      // curl -d @file sends the file without a single line break; --data-binary keeps them.
-      if (formEncoded && !bytes.includes(0x0a)) {
-        next(new BadRequestError('unsupported_media_type', FORM_ENCODED_MESSAGE));
-        return;
-      }
       try {
-        res.locals[PROGRAM] = { code: programText(bytes) };
+        const code = programText(bytes);
+        res.locals[PROGRAM] =
+          formEncoded && isOneLine(bytes) ? { code, oneLineForm: true } : { code };
       } catch (failure) {
         next(failure);
         return;
@@ -90,4 +95,9 @@ function tooLargeDeclared(
   closeAfterAnswer(res);
   next(payloadTooLarge(limit));
   return true;
+}
+
+/** No CR, LF or NUL: what `curl -d @file` leaves of any file (curl's --data documentation). */
+function isOneLine(bytes: Buffer): boolean {
+  return !bytes.includes(0x0a) && !bytes.includes(0x0d) && !bytes.includes(0x00);
 }
