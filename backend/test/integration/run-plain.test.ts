@@ -167,6 +167,41 @@ describe('POST /api/run/:language', () => {
     expectTextError(await build(run()), 400, 'invalid_request');
   });
 
+  it('when query values are percent-encoded UTF-8, then Piston gets the text, decoded as a form is', async () => {
+    const res = await run('/api/run/python?stdin=%E4%B8%AD+%C3%A9%zz100%&args=a%2Bb&st%64in2=x')
+      .type('text/plain')
+      .send(HELLO_FILE);
+
+    // `st%64in2` is `stdin2`: names are decoded too, then checked.
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain('stdin2 is not a recognised');
+
+    const ok = await run('/api/run/python?stdin=%E4%B8%AD+%C3%A9%zz100%&args=a%2Bb')
+      .type('text/plain')
+      .send(HELLO_FILE);
+
+    expect(ok.status).toBe(200);
+    expect(lastPistonBody()).toMatchObject({ stdin: '中 é%zz100%', args: ['a+b'] });
+  });
+
+  it.each([
+    ['stdin cut inside a character', '?stdin=%E4%B8', 'stdin must be percent-encoded UTF-8'],
+    [
+      'an argument of a Latin-1 byte',
+      '?args=ok&args=caf%E9',
+      'args.1 must be percent-encoded UTF-8',
+    ],
+    ['a parameter name that is not UTF-8', '?%FF=1', 'query must be percent-encoded UTF-8'],
+  ])('when the query has %s, then it is a 400 and nothing runs', async (_name, query, message) => {
+    const calls = t.fake.executeCalls().length;
+
+    const res = await run(`/api/run/python${query}`).type('text/plain').send(HELLO_FILE);
+
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain(message);
+    expect(t.fake.executeCalls()).toHaveLength(calls);
+  });
+
   it('when stdin comes from both the query and a part, then it is a 400', async () => {
     const res = await run('/api/run/python?stdin=a').field('code', HELLO).field('stdin', 'b');
 
