@@ -2,7 +2,8 @@ import express, { type RequestHandler, type Response } from 'express';
 import { BadRequestError } from '../errors.js';
 import { closeAfterAnswer } from '../middleware/lingering-close.js';
 import { declaredCharset } from '../middleware/json-text.js';
-import { readMultipart } from './plain-multipart.js';
+import { formBoundary, malformedForm } from './form-data.js';
+import { formProgram } from './plain-multipart.js';
 import { payloadTooLarge, programText, type PlainProgram } from './plain-program.js';
 
 const PROGRAM = 'plainProgram';
@@ -41,46 +42,50 @@ export function plainBody(options: { limit: number }): RequestHandler {
   const { limit } = options;
   const raw: RequestHandler = express.raw({ limit, type: () => true });
   return function plainBodyMiddleware(req, res, next) {
-    const contentType = req.headers['content-type'];
-    const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-    const formEncoded = type === 'application/x-www-form-urlencoded';
-    if (type === 'multipart/form-data') {
-      if (tooLargeDeclared(req.headers['content-length'], limit, res, next)) return;
-      readMultipart(req, res, { limit }).then(
-        (program) => {
-          res.locals[PROGRAM] = program;
-          next();
-        },
-        (error: unknown) => next(error),
-      );
-      return;
-    }
-    if (type !== '' && !RAW_TYPES.has(type) && !formEncoded) {
-      throw new BadRequestError(
-        'unsupported_media_type',
-        'Send the program as the body (Content-Type: text/plain or application/octet-stream) or as multipart/form-data with a "code" part; JSON goes to POST /api/execute',
-      );
-    }
-    if ((type === 'text/plain' || formEncoded) && declaredCharset(contentType) === undefined) {
-      throw new BadRequestError('unsupported_media_type', 'Send the program as UTF-8 text');
-    }
+    const read = programReader(req.headers['content-type']);
     if (tooLargeDeclared(req.headers['content-length'], limit, res, next)) return;
     raw(req, res, (error?: unknown) => {
       if (error) {
         next(error);
         return;
       }
-      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       try {
-        const code = programText(bytes);
-        res.locals[PROGRAM] =
-          formEncoded && isOneLine(bytes) ? { code, oneLineForm: true } : { code };
+        res.locals[PROGRAM] = read(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       } catch (failure) {
         next(failure);
         return;
       }
       next();
     });
+  };
+}
+
+/**
+ * How to read the program from the body's bytes for its Content-Type; throws the 415 (or the 400
+ * of a form without a boundary) before anything is read.
+ */
+function programReader(contentType: string | undefined): (bytes: Buffer) => PlainProgram {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'multipart/form-data') {
+    const boundary = formBoundary(contentType ?? '');
+    if (boundary === undefined) {
+      throw malformedForm('The multipart body has no boundary in its Content-Type');
+    }
+    return (bytes) => formProgram(bytes, boundary);
+  }
+  const formEncoded = type === 'application/x-www-form-urlencoded';
+  if (type !== '' && !RAW_TYPES.has(type) && !formEncoded) {
+    throw new BadRequestError(
+      'unsupported_media_type',
+      'Send the program as the body (Content-Type: text/plain or application/octet-stream) or as multipart/form-data with a "code" part; JSON goes to POST /api/execute',
+    );
+  }
+  if ((type === 'text/plain' || formEncoded) && declaredCharset(contentType) === undefined) {
+    throw new BadRequestError('unsupported_media_type', 'Send the program as UTF-8 text');
+  }
+  return (bytes) => {
+    const code = programText(bytes);
+    return formEncoded && isOneLine(bytes) ? { code, oneLineForm: true } : { code };
   };
 }
 

@@ -23,6 +23,33 @@ afterEach(() => {
 const run = (path = '/api/run/python') => request(t.app).post(path);
 const lastPistonBody = () => t.fake.lastExecuteBody();
 
+/** A part of a hand-built multipart body: a field, or a file when it has a filename. */
+interface RawPart {
+  name: string;
+  body: string | Buffer;
+  type?: string;
+  filename?: string;
+}
+
+/** POSTs a multipart body built byte for byte, as curl and browsers send it. */
+function postForm(parts: RawPart[], path = '/api/run/python') {
+  const boundary = '----gateway-test-boundary';
+  const chunks = parts.flatMap((part) => [
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"` +
+        (part.filename === undefined ? '' : `; filename="${part.filename}"`) +
+        (part.type === undefined ? '' : `\r\nContent-Type: ${part.type}`) +
+        '\r\n\r\n',
+    ),
+    Buffer.isBuffer(part.body) ? part.body : Buffer.from(part.body, 'utf8'),
+    Buffer.from('\r\n'),
+  ]);
+  return request(t.app)
+    .post(path)
+    .set('content-type', `multipart/form-data; boundary=${boundary}`)
+    .send(Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]));
+}
+
 /** Asserts the one-line text error of the plain-text routes. */
 function expectTextError(res: request.Response, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -137,6 +164,60 @@ describe('POST /api/run/:language', () => {
       stdin: 'line 1\nline 2\n',
       args: ['x', 'ü y'],
     });
+  });
+
+  it.each([
+    ['labelled charset=utf-8', 'text/plain; charset=utf-8'],
+    ['labelled "UTF-8" in quotes', 'text/plain; charset="UTF-8"'],
+    ['labelled us-ascii (UTF-8 is its superset)', 'text/plain; charset=us-ascii'],
+    ['unlabelled', undefined],
+  ])(
+    'when form fields are multi-byte UTF-8 %s, then Piston gets them unchanged',
+    async (_name, type) => {
+      const res = await postForm([
+        { name: 'code', body: 'print("中")\n', type },
+        { name: 'stdin', body: '中文\n', type },
+        { name: 'args', body: '中', type },
+        { name: 'args', body: 'é ü', type },
+      ]);
+
+      expect(res.status).toBe(200);
+      expect(lastPistonBody()).toMatchObject({
+        files: [{ content: 'print("中")\n' }],
+        stdin: '中文\n',
+        args: ['中', 'é ü'],
+      });
+    },
+  );
+
+  it('when a form part declares another charset, then it is a 415 naming the part', async () => {
+    const calls = t.fake.executeCalls().length;
+
+    const res = await postForm([
+      { name: 'code', body: HELLO },
+      {
+        name: 'args',
+        body: Buffer.from('caf\xe9', 'latin1'),
+        type: 'text/plain; charset=iso-8859-1',
+      },
+    ]);
+
+    expectTextError(res, 415, 'unsupported_media_type');
+    expect(res.text).toContain('args part is not in UTF-8');
+    expect(t.fake.executeCalls()).toHaveLength(calls);
+  });
+
+  it.each([
+    ['labelled utf-8', 'text/plain; charset=utf-8'],
+    ['unlabelled', undefined],
+  ])('when a form field %s is not UTF-8, then it is a 400, never replaced', async (_name, type) => {
+    const res = await postForm([
+      { name: 'code', body: HELLO },
+      { name: 'args', body: Buffer.from([0xe4, 0xb8]), type },
+    ]);
+
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain('args.0 must be UTF-8 text');
   });
 
   it('when the code is a multipart text field, then it runs too', async () => {
@@ -349,7 +430,7 @@ describe('POST /api/run/:language on the execution path of POST /api/execute', (
     expect(second.status).toBe(200);
   });
 
-  it('when a form has more parts than args allow, then it is a 400 without reading on', async () => {
+  it('when a form has more parts than args allow, then it is a 400 naming the limit', async () => {
     const a = await app({ BODY_LIMIT: '65536' });
     let req = request(a.app).post('/api/run/python').field('code', HELLO);
     for (let i = 0; i < 70; i += 1) req = req.field('args', String(i));
