@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { PistonExecuteResponse, PistonStage } from '../piston/piston-schemas.js';
 import type { ExecuteResponse, ExecutionStatus, StageResult } from '../schemas/execute-response.js';
-import { cleanStderr } from './piston-stderr.js';
+import { cleanLauncherLines, cleanStderr } from './piston-stderr.js';
 
 /** How a stage ended, in the gateway's terms. */
 interface Verdict {
@@ -46,6 +46,18 @@ export function mapPistonResult(piston: PistonExecuteResponse): ExecuteResponse 
     ...(compileFailed ? {} : { run: toStageResult(run) }),
     truncated,
   };
+}
+
+/**
+ * The output of the stage that ended the job (the compiler's when compiling failed), stdout and
+ * stderr interleaved as a terminal shows them: Piston's `output`, with its launcher lines put in
+ * a terminal's words as the result's stderr is (see cleanLauncherLines). A Piston that sends no
+ * `output` gets stdout then stderr.
+ */
+export function terminalOutput(piston: PistonExecuteResponse): string {
+  const { compile, run } = stagesOf(piston);
+  const ended = compile !== undefined && !stageSucceeded(compile) ? compile : run;
+  return cleanLauncherLines(ended.output ?? ended.stdout + ended.stderr, ended);
 }
 
 /**

@@ -56,8 +56,16 @@ const CORE_DUMPED = '(core dumped) ';
 const SANDBOX_KEEPER = /^Sandbox keeper received fatal signal \d+$/;
 
 /**
- * A stage's stderr with Piston's machinery put into a terminal's words. Only the last line is
- * looked at, and only when the stage ended the way that line says:
+ * A stage's stderr with Piston's machinery put into a terminal's words (see cleanLauncherLines).
+ */
+export function cleanStderr(stage: PistonStage): string {
+  return cleanLauncherLines(stage.stderr, stage);
+}
+
+/**
+ * `text`, a stage's stderr or its interleaved `output` (which ends the same way: bash and the
+ * sandbox's keeper write last), with Piston's machinery put into a terminal's words. Only the
+ * last line is looked at, and only when the stage ended the way that line says:
  * - killed by signal N (exit code 128+N) and the line is bash's report on its package script,
  *   `/piston/packages/gcc/10.2.0/run: line 6:     3 Segmentation fault      ./a.out "$@"`:
  *   it becomes `Segmentation fault` (`... (core dumped)` when bash says so);
@@ -65,14 +73,16 @@ const SANDBOX_KEEPER = /^Sandbox keeper received fatal signal \d+$/;
  *   `Sandbox keeper received fatal signal 6`: it becomes `Killed`.
  * Everything the program wrote itself is left as it is.
  */
-export function cleanStderr(stage: PistonStage): string {
-  const { stderr } = stage;
-  const body = stderr.endsWith('\n') ? stderr.slice(0, -1) : stderr;
+export function cleanLauncherLines(
+  text: string,
+  stage: Pick<PistonStage, 'code' | 'status'>,
+): string {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const lineStart = body.lastIndexOf('\n') + 1;
   const lastLine = body.slice(lineStart);
   const replacement = launcherReport(lastLine, stage.code) ?? keeperReport(lastLine, stage.status);
-  if (replacement === undefined) return stderr;
-  return `${body.slice(0, lineStart)}${replacement}${stderr.slice(body.length)}`;
+  if (replacement === undefined) return text;
+  return `${body.slice(0, lineStart)}${replacement}${text.slice(body.length)}`;
 }
 
 /**

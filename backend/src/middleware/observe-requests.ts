@@ -11,6 +11,13 @@ import { loggedUrl } from './short-path.js';
 const UNLOGGED_PREFIXES = ['/health', '/metrics'];
 
 const LOGGED_ERROR = 'loggedError';
+const FINISH = 'observeFinish';
+
+/** How a request whose connection became a WebSocket ended. */
+interface SocketEnd {
+  /** The WebSocket close code (RFC 6455 §7.4; 1005 none given, 1006 dropped). */
+  closeCode: number;
+}
 
 /**
  * The first middleware: gives the request its id, then, once the response is over, counts and
@@ -18,8 +25,9 @@ const LOGGED_ERROR = 'loggedError';
  * which measured cheaper than pino-http's per-request child logger and listeners.
  *
  * The log line has method, path (at most 200 characters, and any query string as `?[redacted]`),
- * client address, API key name, status, error code, cache status and duration only: request and
- * response bodies (code, stdin, output) and credentials never reach the logs.
+ * client address, API key name, status, error code, cache status and duration only (and the close
+ * code of a WebSocket, see endUpgradedRequest): request and response bodies (code, stdin, output)
+ * and credentials never reach the logs.
  *
  * @example app.use(observeRequests({ logger, metrics }));
  */
@@ -28,20 +36,38 @@ export function observeRequests(deps: { logger: Logger; metrics: Metrics }): Req
   return function observeRequestsMiddleware(req, res, next) {
     const started = process.hrtime.bigint();
     const id = assignRequestId(req, res);
-    res.once('close', () => {
+    let observed = false;
+    const finish = (socket?: SocketEnd) => {
+      if (observed) return;
+      observed = true;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (res.writableFinished) recordHttpRequest(metrics, req, res, seconds);
-      logRequest(logger, req, res, { id, seconds });
-    });
+      if (res.writableFinished || socket) recordHttpRequest(metrics, req, res, seconds);
+      logRequest(logger, req, res, { id, seconds, socket });
+    };
+    res.once('close', () => finish());
+    res.locals[FINISH] = finish;
     next();
   };
+}
+
+/**
+ * Counts and logs a request whose connection became a WebSocket, when the WebSocket closes: the
+ * response let go of its socket (`res.detachSocket`), so it never closes itself. The metrics and
+ * the access line are those of every request, with the status the handshake answered (101), the
+ * whole life of the socket as its duration, and the close code.
+ *
+ * @example ws.once('close', (code) => endUpgradedRequest(res, code));
+ */
+export function endUpgradedRequest(res: Response, closeCode: number): void {
+  const finish = res.locals[FINISH] as ((socket: SocketEnd) => void) | undefined;
+  finish?.({ closeCode });
 }
 
 function logRequest(
   logger: Logger,
   req: Request,
   res: Response,
-  { id, seconds }: { id: string; seconds: number },
+  { id, seconds, socket }: { id: string; seconds: number; socket: SocketEnd | undefined },
 ): void {
   const error = getLoggedError(res);
   if (!error && UNLOGGED_PREFIXES.some((prefix) => req.originalUrl.startsWith(prefix))) return;
@@ -63,10 +89,15 @@ function logRequest(
       statusCode: res.statusCode,
       ...(code ? { code } : {}),
       ...(cache ? { cache } : {}),
+      ...(socket ? { closeCode: socket.closeCode } : {}),
     },
     responseTime: Math.round(seconds * 1e6) / 1e3,
     ...(error ? { err: error, cause: error.cause } : {}),
   };
+  if (socket) {
+    logger.info(line, 'websocket closed');
+    return;
+  }
   if (!res.writableFinished) {
     logger.info(line, 'request aborted by the client');
     return;

@@ -1,141 +1,65 @@
-import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
-import busboy from 'busboy';
-import type { Response } from 'express';
 import { BadRequestError } from '../errors.js';
-import { closeAfterAnswer } from '../middleware/lingering-close.js';
+import { declaredCharset } from '../middleware/json-text.js';
 import { MAX_ARGS } from '../schemas/execute-request.js';
-import { payloadTooLarge, programText, utf8Text, type PlainProgram } from './plain-program.js';
+import { malformedForm, parseFormData, type FormPart } from './form-data.js';
+import { programText, utf8Text, type PlainProgram } from './plain-program.js';
 
 /** The parts a form may have: `code`, `stdin`, and one `args` part per argument. */
 const MAX_PARTS = MAX_ARGS + 2;
-/** Part names are ours (`code`, `stdin`, `args`); anything longer is not one of them. */
+/** Part names are ours (`code`, `stdin`, `args`); a longer one is quoted this far. */
 const MAX_PART_NAME = 16;
 /** Headers per part: Content-Disposition, Content-Type, and a few a client may add. */
 const MAX_PART_HEADERS = 8;
 
-type Part = 'code' | 'stdin' | 'args';
-const PARTS: ReadonlySet<string> = new Set<Part>(['code', 'stdin', 'args']);
+const PARTS: ReadonlySet<string> = new Set(['code', 'stdin', 'args']);
 
 /**
- * Reads `multipart/form-data` with busboy: a `code` part (a file, as `curl -F code=@main.py`
+ * The program of a `multipart/form-data` body: a `code` part (a file, as `curl -F code=@main.py`
  * sends it, or a field), an optional `stdin` part (file or field) and `args` fields, one per
- * argument. Every part, the number of parts and the whole body are bounded (413 past `limit`
- * bytes, 400 past MAX_PARTS parts); an unknown, repeated or malformed part is a 400. Field values
- * are decoded as latin1 (byte for byte) and then checked to be UTF-8, so bytes that are not
- * UTF-8 are refused, never replaced.
+ * argument. Every part is read as the bytes that came: a part may declare `charset=utf-8` or
+ * `us-ascii` (or none), and its bytes must then be UTF-8 (400 otherwise, never replaced);
+ * another charset is a 415, as for JSON bodies. At most MAX_PARTS parts (400); an unknown,
+ * repeated or malformed part is a 400.
  */
-export function readMultipart(
-  req: IncomingMessage,
-  res: Response,
-  options: { limit: number },
-): Promise<PlainProgram> {
-  const { limit } = options;
-  return new Promise<PlainProgram>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        defCharset: 'latin1',
-        defParamCharset: 'utf8',
-        limits: {
-          fieldNameSize: MAX_PART_NAME,
-          fieldSize: limit,
-          fileSize: limit,
-          files: 2,
-          fields: MAX_PARTS,
-          parts: MAX_PARTS,
-          headerPairs: MAX_PART_HEADERS,
-        },
-      });
-    } catch {
-      reject(malformed('The multipart body has no boundary in its Content-Type'));
-      return;
-    }
-    const values: Partial<Record<'code' | 'stdin', Buffer>> = {};
-    const args: string[] = [];
-    let received = 0;
-    let settled = false;
-
-    const fail = (error: BadRequestError) => {
-      if (settled) return;
-      settled = true;
-      req.unpipe(parser);
-      req.off('data', count);
-      // Whatever the client still sends is read off and dropped; the connection closes after.
-      req.resume();
-      closeAfterAnswer(res);
-      reject(error);
-    };
-    const take = (name: string, bytes: Buffer, isFile: boolean) => {
-      if (!PARTS.has(name)) {
-        fail(
-          malformed(
-            `Unknown part "${name.slice(0, MAX_PART_NAME)}"`,
-            name,
-            'use code, stdin or args',
-          ),
-        );
-        return;
-      }
-      if (name === 'args') {
-        if (isFile) fail(malformed('Each args part must be a text field', 'args'));
-        else args.push(bytes.toString('latin1'));
-        return;
-      }
-      const part = name as 'code' | 'stdin';
-      if (values[part]) fail(malformed(`The ${part} part is sent twice`, part));
-      else values[part] = bytes;
-    };
-    function count(chunk: Buffer) {
-      received += chunk.length;
-      if (received > limit) fail(payloadTooLarge(limit));
-    }
-
-    parser.on('file', (name: string, stream: Readable) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => fail(payloadTooLarge(limit)));
-      stream.on('end', () => take(name, Buffer.concat(chunks), true));
-    });
-    parser.on('field', (name: string, value: string, info: busboy.FieldInfo) => {
-      if (info.nameTruncated) take(name, Buffer.alloc(0), false);
-      else if (info.valueTruncated) fail(payloadTooLarge(limit));
-      else take(name, Buffer.from(value, 'latin1'), false);
-    });
-    const tooMany = () =>
-      fail(malformed(`The form has more than ${MAX_PARTS} parts`, 'body', `at most ${MAX_PARTS}`));
-    parser.on('partsLimit', tooMany);
-    parser.on('fieldsLimit', tooMany);
-    parser.on('filesLimit', () => fail(malformed('Send at most the code and stdin as files')));
-    parser.on('error', () => fail(malformed('The multipart body could not be read')));
-    parser.on('close', () => {
-      if (settled) return;
-      settled = true;
-      try {
-        resolve(program(values, args));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    req.on('data', count);
-    req.on('aborted', () => fail(malformed('The request was aborted')));
-    req.pipe(parser);
+export function formProgram(body: Buffer, boundary: string): PlainProgram {
+  const parts = parseFormData(body, boundary, {
+    maxParts: MAX_PARTS,
+    maxHeaders: MAX_PART_HEADERS,
   });
-}
-
-function program(values: Partial<Record<'code' | 'stdin', Buffer>>, args: string[]): PlainProgram {
-  if (values.code === undefined)
-    throw malformed('The form has no "code" part', 'code', 'is required');
+  let code: string | undefined;
+  let stdin: string | undefined;
+  const args: string[] = [];
+  for (const part of parts) {
+    const name = part.name.slice(0, MAX_PART_NAME);
+    if (!PARTS.has(part.name)) {
+      throw malformedForm(`Unknown part "${name}"`, name, 'use code, stdin or args');
+    }
+    checkCharset(part);
+    if (part.name === 'args') {
+      if (part.isFile) throw malformedForm('Each args part must be a text field', 'args');
+      args.push(utf8Text(part.body, `args.${args.length}`));
+    } else if ((part.name === 'code' ? code : stdin) !== undefined) {
+      throw malformedForm(`The ${part.name} part is sent twice`, part.name);
+    } else if (part.name === 'code') {
+      code = programText(part.body);
+    } else {
+      stdin = utf8Text(part.body, 'stdin');
+    }
+  }
+  if (code === undefined) throw malformedForm('The form has no "code" part', 'code', 'is required');
   return {
-    code: programText(values.code),
-    ...(values.stdin ? { stdin: utf8Text(values.stdin, 'stdin') } : {}),
-    ...(args.length > 0
-      ? { args: args.map((arg, index) => utf8Text(Buffer.from(arg, 'latin1'), `args.${index}`)) }
-      : {}),
+    code,
+    ...(stdin === undefined ? {} : { stdin }),
+    ...(args.length > 0 ? { args } : {}),
   };
 }
 
-function malformed(message: string, field = 'body', detail = message): BadRequestError {
-  return new BadRequestError('invalid_request', message, { details: [{ field, message: detail }] });
+/** A 415 for a part that declares a charset other than UTF-8 or US-ASCII. */
+function checkCharset(part: FormPart): void {
+  if (declaredCharset(part.contentType) !== undefined) return;
+  throw new BadRequestError(
+    'unsupported_media_type',
+    `The ${part.name} part is not in UTF-8: send form parts as UTF-8 text`,
+    { details: [{ field: part.name, message: 'must be UTF-8 text (charset=utf-8 or none)' }] },
+  );
 }

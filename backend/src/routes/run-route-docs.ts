@@ -26,7 +26,7 @@ function runDoc(path: string, operationId: string, withVersion: boolean): RouteD
       ? 'Run the body as a program of this language and version, answered as text'
       : 'Run the body as a program, answered as text',
     description:
-      'For terminals: `curl --data-binary @main.py .../api/run/python`. The body is the program (`text/plain` in UTF-8, `application/octet-stream`, or no type), or `multipart/form-data` with a `code` part and optional `stdin` and `args` parts; stdin, args and timeout may come from the query instead (not from both). The answer is the output as a terminal shows it, stdout then stderr, with the outcome in the `X-*` headers. It runs exactly as `POST /api/execute` does (limits, result cache, execution rate limit). Errors are one line, `error: <message> (<code>)`, unless `Accept: application/json` asks for the JSON body.',
+      "For terminals: `curl --data-binary @main.py .../api/run/python`. The body is the program (`text/plain` in UTF-8, `application/octet-stream`, or no type), or `multipart/form-data` with a `code` part and optional `stdin` and `args` parts; stdin, args and timeout may come from the query instead (not from both). The answer is the output as a terminal shows it, stdout and stderr interleaved in the order the program wrote them (Piston's `output`; the compiler's on a compile error), with the outcome in the `X-*` headers. It runs exactly as `POST /api/execute` does (limits, result cache, execution rate limit). Errors are one line, `error: <message> (<code>)`, unless `Accept: application/json` asks for the JSON body.",
     tags: ['Execution'],
     protection: 'execute',
     params: z.object({

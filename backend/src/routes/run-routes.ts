@@ -1,12 +1,12 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type { ExecutionService } from '../execution/execution-service.js';
+import type { ExecutionOutcome, ExecutionService } from '../execution/execution-service.js';
+import { terminalOutput } from '../execution/map-result.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { parseBody } from '../middleware/validate.js';
-import { getPlainProgram, plainBody } from '../plain/plain-body.js';
+import { CURL_D_HINT, getPlainProgram, plainBody } from '../plain/plain-body.js';
 import { plainExecuteBody } from '../plain/plain-request.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
-import type { ExecuteResponse } from '../schemas/execute-response.js';
 import { createRouter } from './create-router.js';
 import { executionSteps } from './execution-steps.js';
 import { RUN_ROUTE_DOCS } from './run-route-docs.js';
@@ -37,7 +37,7 @@ export function createRunRouter(deps: RunRouterDeps): Router {
         deps.execution.prepare(
           parseBody(ExecuteRequestSchema, plainExecuteBody(req, getPlainProgram(res))),
         ),
-      send: (res, outcome) => sendPlain(res, outcome.result),
+      send: sendPlain,
     }),
   ];
   // Two routes, not one with an array of paths: the metrics label each by its own pattern.
@@ -48,15 +48,25 @@ export function createRunRouter(deps: RunRouterDeps): Router {
   return router;
 }
 
+/** The statuses of a program that ran and failed by itself, as a flattened one would. */
+const FAILED: ReadonlySet<string> = new Set(['compile_error', 'runtime_error']);
+
 /**
- * The output of the stage that ended the run (the compiler's when compiling failed), stdout then
- * stderr, with the outcome in headers; an exit code or signal that is null is an empty header.
+ * The output of the stage that ended the run (the compiler's when compiling failed) as a terminal
+ * shows it, stdout and stderr interleaved (Piston's `output`, from a cached answer too), with the
+ * outcome in headers; an exit code or signal that is null is an empty header. A failed program
+ * that came as one line of form data gets CURL_D_HINT on a line of its own after its output.
  */
-function sendPlain(res: Response, result: ExecuteResponse): void {
+function sendPlain(res: Response, outcome: ExecutionOutcome): void {
+  const { result } = outcome;
+  let text = terminalOutput(outcome.piston);
+  if (getPlainProgram(res).oneLineForm && FAILED.has(result.status)) {
+    text += `${text === '' || text.endsWith('\n') ? '' : '\n'}${CURL_D_HINT}`;
+  }
   res.setHeader('X-Exit-Code', result.exitCode === null ? '' : String(result.exitCode));
   res.setHeader('X-Signal', result.signal ?? '');
   res.setHeader('X-Status', result.status);
   res.setHeader('X-Language', result.language);
   res.setHeader('X-Version', result.version);
-  res.type('text/plain; charset=utf-8').send(result.output + result.stderr);
+  res.type('text/plain; charset=utf-8').send(text);
 }

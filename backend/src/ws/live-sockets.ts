@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { createKeyLookup, type ApiKey } from '../auth/api-keys.js';
 import { BadRequestError, ForbiddenOriginError, OverloadedError } from '../errors.js';
 import { getApiKey, getAuthFailure, throwAuthFailure } from '../middleware/api-key.js';
+import { endUpgradedRequest } from '../middleware/observe-requests.js';
 import { getClientKey } from '../middleware/client-key.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { getRequestId } from '../middleware/request-id.js';
@@ -46,9 +47,10 @@ export interface LiveSockets {
 /**
  * `GET /api/execute/ws` on the gateway's own server (ws with `noServer`). The upgrade request is
  * passed through the Express app like any request, so the request id, the API key check, the
- * /api rate limit, metrics and the access log apply to it, and a refusal (403 for an Origin
- * outside CORS_ORIGINS, 401, 429, 503 while shutting down) is an ordinary HTTP answer before any
- * WebSocket exists. Browsers cannot send headers on a WebSocket: with REQUIRE_API_KEY a missing
+ * /api rate limit, metrics and the access log apply to it (an upgraded one when its WebSocket
+ * closes, with status 101 and the close code), and a refusal (403 for an Origin outside
+ * CORS_ORIGINS, 401, 429, 503 while shutting down, 400 for a handshake ws refuses) is an
+ * ordinary HTTP answer before any WebSocket exists. Browsers cannot send headers on a WebSocket: with REQUIRE_API_KEY a missing
  * header key is left to the init frame's `apiKey`.
  *
  * @example const sockets = createLiveSockets(options); app.use('/api/execute/ws', sockets.router); server.on('upgrade', sockets.upgrade(app));
@@ -64,6 +66,10 @@ export function createLiveSockets(options: LiveSocketsOptions): LiveSockets {
     perMessageDeflate: false,
   });
   let draining = false;
+  // ws checks the handshake (Sec-WebSocket-Key, -Version) before it writes anything, and with a
+  // listener here it leaves the answer to us: the route's ordinary JSON 400, logged and counted.
+  const handshakeErrors = new WeakMap<IncomingMessage, Error>();
+  wss.on('wsClientError', (error, _socket, req) => handshakeErrors.set(req, error));
 
   const router = createRouter(WS_ROUTE_DOCS);
   router.get('/', function liveSocket(req: Request, res: Response) {
@@ -86,13 +92,20 @@ export function createLiveSockets(options: LiveSocketsOptions): LiveSockets {
       ...(apiKey ? { apiKey } : {}),
       keyRequired: failure !== undefined,
     };
-    // From here the socket is the WebSocket's: the HTTP response object lets go of it.
-    res.detachSocket(req.socket);
     wss.handleUpgrade(req, req.socket, head, (ws) => {
+      // The 101 is written: from here the socket is the WebSocket's, and the response lets go
+      // of it. The request is counted and logged when the WebSocket closes.
+      res.detachSocket(req.socket);
+      res.statusCode = 101;
+      ws.once('close', (code) => endUpgradedRequest(res, code));
       const session = serveLiveSession(ws, context, sessionDeps);
       sessions.add(session);
       void session.closed.then(() => sessions.delete(session));
     });
+    const refused = handshakeErrors.get(req);
+    if (refused) {
+      throw new BadRequestError('invalid_request', `Not a WebSocket handshake: ${refused.message}`);
+    }
   });
   router.all('/', methodNotAllowed('GET'));
 

@@ -18,6 +18,8 @@ import { SAFE_REQUEST_ID } from '../../src/middleware/request-id.js';
 import { parseBody } from '../../src/middleware/validate.js';
 import { ExecuteRequestSchema } from '../../src/schemas/execute-request.js';
 import { isAssetName } from '../../src/web/web-router.js';
+import { plainQuery } from '../../src/plain/plain-request.js';
+import { headerParameters, parseFormData } from '../../src/plain/form-data.js';
 import { testConfig, useTestApps } from '../support/build-test-app.js';
 import { createExecuteBodySchema } from '../../src/schemas/verdicts.js';
 import { COMPARE_MODES, outputMatches } from '../../src/verdicts/compare.js';
@@ -78,6 +80,12 @@ const UNITS = [
   '1e',
   '-.',
   '9.9e+9 ',
+  '%',
+  '%E4%B8',
+  '%%41',
+  '+',
+  '&',
+  '&stdin=',
 ];
 
 /** Each unit repeated to INPUT_CHARS, alone and followed by a character that spoils a match. */
@@ -154,6 +162,29 @@ const TARGETS: [name: string, apply: (input: string) => unknown][] = [
   ['middleware/request-id: SAFE_REQUEST_ID', (s) => SAFE_REQUEST_ID.test(s)],
   ['middleware/client-key: clientAddress', (s) => clientAddress(s)],
   ['web/web-router: asset names', (s) => isAssetName(s)],
+  [
+    'plain/form-data: a part whose content almost repeats the delimiter',
+    (s) => {
+      const body = `--"\r\nContent-Disposition: form-data; name="a"\r\n\r\n${s}\r\n--"--`;
+      try {
+        parseFormData(Buffer.from(body), '"', { maxParts: 66, maxHeaders: 8 });
+      } catch {
+        // Refused or not, only the time matters.
+      }
+    },
+  ],
+  ['plain/form-data: header parameters', (s) => headerParameters(`form-data; name=${s}`)],
+  ['plain/form-data: a quoted parameter', (s) => headerParameters(`form-data; name="${s}`)],
+  [
+    'plain/plain-request: the query of /api/run',
+    (s) => {
+      try {
+        plainQuery(`/api/run/c?stdin=${s}`);
+      } catch {
+        // A 400 is expected for most inputs; only the time matters.
+      }
+    },
+  ],
   [
     'execution/map-result: launcher lines after a signal',
     (s) =>

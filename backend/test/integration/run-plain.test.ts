@@ -3,13 +3,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, useTestApps, type TestApp } from '../support/build-test-app.js';
 import { expectError } from '../support/expect-error.js';
 import { loadFixture } from '../support/fixtures.js';
+import { runProgram } from '../support/test-programs.js';
+import { CURL_D_HINT } from '../../src/plain/plain-body.js';
 
 const HELLO = 'print("Hello, World!")';
 const HELLO_FILE = `${HELLO}\n`;
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp({ BODY_LIMIT: '4096', MAX_CODE_BYTES: '2048' });
+  t = await buildTestApp({ BODY_LIMIT: '4096', MAX_CODE_BYTES: '2048' }, { runProgram });
 });
 afterAll(async () => {
   await t.close();
@@ -20,6 +22,33 @@ afterEach(() => {
 
 const run = (path = '/api/run/python') => request(t.app).post(path);
 const lastPistonBody = () => t.fake.lastExecuteBody();
+
+/** A part of a hand-built multipart body: a field, or a file when it has a filename. */
+interface RawPart {
+  name: string;
+  body: string | Buffer;
+  type?: string;
+  filename?: string;
+}
+
+/** POSTs a multipart body built byte for byte, as curl and browsers send it. */
+function postForm(parts: RawPart[], path = '/api/run/python') {
+  const boundary = '----gateway-test-boundary';
+  const chunks = parts.flatMap((part) => [
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"` +
+        (part.filename === undefined ? '' : `; filename="${part.filename}"`) +
+        (part.type === undefined ? '' : `\r\nContent-Type: ${part.type}`) +
+        '\r\n\r\n',
+    ),
+    Buffer.isBuffer(part.body) ? part.body : Buffer.from(part.body, 'utf8'),
+    Buffer.from('\r\n'),
+  ]);
+  return request(t.app)
+    .post(path)
+    .set('content-type', `multipart/form-data; boundary=${boundary}`)
+    .send(Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]));
+}
 
 /** Asserts the one-line text error of the plain-text routes. */
 function expectTextError(res: request.Response, status: number, code: string) {
@@ -70,19 +99,43 @@ describe('POST /api/run/:language', () => {
     expect(lastPistonBody()).toMatchObject({ files: [{ content: code }] });
   });
 
-  it('when curl -d sends a file (form-encoded, line breaks stripped), then it is a 415 saying to use --data-binary', async () => {
-    const calls = t.fake.executeCalls().length;
-    const res = await run().type('application/x-www-form-urlencoded').send('import sysprint(1)');
+  it('when curl --data-binary sends a one-line program (form-encoded, no line break), then it runs as it is', async () => {
+    const res = await run().type('application/x-www-form-urlencoded').send(HELLO);
 
-    expectTextError(res, 415, 'unsupported_media_type');
-    expect(res.text).toContain('--data-binary @file');
-    expect(t.fake.executeCalls()).toHaveLength(calls);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('Hello, World!\n');
+    expect(lastPistonBody()).toMatchObject({ files: [{ content: HELLO }] });
+  });
+
+  it('when a one-line form body fails, as a file curl -d flattened would, then the answer ends with a hint to use --data-binary', async () => {
+    const res = await run().type('application/x-www-form-urlencoded').send('interleaved');
+
+    expect(res.status).toBe(200);
+    expect(res.headers['x-status']).toBe('runtime_error');
+    expect(res.text).toBe(`out 1\nerr 1\nout 2\n${CURL_D_HINT}`);
+    expect(CURL_D_HINT).toContain('--data-binary @file');
+  });
+
+  it('when the failing program is plain text or a form body with line breaks, then there is no hint', async () => {
+    const plain = await run().type('text/plain').send('interleaved');
+    const lines = await run().type('application/x-www-form-urlencoded').send('interleaved\r');
+
+    expect(plain.text).toBe('out 1\nerr 1\nout 2\n');
+    expect(lines.headers['x-status']).toBe('runtime_error');
+    expect(lines.text).toBe('out 1\nerr 1\nout 2\n');
   });
 
   it('when the body is JSON or another type, then it is a 415 naming what to send', async () => {
     expectTextError(await run().type('application/json').send('{}'), 415, 'unsupported_media_type');
     expectTextError(
       await run().set('content-type', 'text/plain; charset=latin1').send('print(1)'),
+      415,
+      'unsupported_media_type',
+    );
+    expectTextError(
+      await run()
+        .set('content-type', 'application/x-www-form-urlencoded; charset=iso-8859-1')
+        .send('print(1)'),
       415,
       'unsupported_media_type',
     );
@@ -113,6 +166,60 @@ describe('POST /api/run/:language', () => {
     });
   });
 
+  it.each([
+    ['labelled charset=utf-8', 'text/plain; charset=utf-8'],
+    ['labelled "UTF-8" in quotes', 'text/plain; charset="UTF-8"'],
+    ['labelled us-ascii (UTF-8 is its superset)', 'text/plain; charset=us-ascii'],
+    ['unlabelled', undefined],
+  ])(
+    'when form fields are multi-byte UTF-8 %s, then Piston gets them unchanged',
+    async (_name, type) => {
+      const res = await postForm([
+        { name: 'code', body: 'print("中")\n', type },
+        { name: 'stdin', body: '中文\n', type },
+        { name: 'args', body: '中', type },
+        { name: 'args', body: 'é ü', type },
+      ]);
+
+      expect(res.status).toBe(200);
+      expect(lastPistonBody()).toMatchObject({
+        files: [{ content: 'print("中")\n' }],
+        stdin: '中文\n',
+        args: ['中', 'é ü'],
+      });
+    },
+  );
+
+  it('when a form part declares another charset, then it is a 415 naming the part', async () => {
+    const calls = t.fake.executeCalls().length;
+
+    const res = await postForm([
+      { name: 'code', body: HELLO },
+      {
+        name: 'args',
+        body: Buffer.from('caf\xe9', 'latin1'),
+        type: 'text/plain; charset=iso-8859-1',
+      },
+    ]);
+
+    expectTextError(res, 415, 'unsupported_media_type');
+    expect(res.text).toContain('args part is not in UTF-8');
+    expect(t.fake.executeCalls()).toHaveLength(calls);
+  });
+
+  it.each([
+    ['labelled utf-8', 'text/plain; charset=utf-8'],
+    ['unlabelled', undefined],
+  ])('when a form field %s is not UTF-8, then it is a 400, never replaced', async (_name, type) => {
+    const res = await postForm([
+      { name: 'code', body: HELLO },
+      { name: 'args', body: Buffer.from([0xe4, 0xb8]), type },
+    ]);
+
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain('args.0 must be UTF-8 text');
+  });
+
   it('when the code is a multipart text field, then it runs too', async () => {
     const res = await run().field('code', HELLO).field('stdin', 'z');
 
@@ -139,6 +246,41 @@ describe('POST /api/run/:language', () => {
     ],
   ])('when a form has %s, then it is a 400', async (_name, build) => {
     expectTextError(await build(run()), 400, 'invalid_request');
+  });
+
+  it('when query values are percent-encoded UTF-8, then Piston gets the text, decoded as a form is', async () => {
+    const res = await run('/api/run/python?stdin=%E4%B8%AD+%C3%A9%zz100%&args=a%2Bb&st%64in2=x')
+      .type('text/plain')
+      .send(HELLO_FILE);
+
+    // `st%64in2` is `stdin2`: names are decoded too, then checked.
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain('stdin2 is not a recognised');
+
+    const ok = await run('/api/run/python?stdin=%E4%B8%AD+%C3%A9%zz100%&args=a%2Bb')
+      .type('text/plain')
+      .send(HELLO_FILE);
+
+    expect(ok.status).toBe(200);
+    expect(lastPistonBody()).toMatchObject({ stdin: '中 é%zz100%', args: ['a+b'] });
+  });
+
+  it.each([
+    ['stdin cut inside a character', '?stdin=%E4%B8', 'stdin must be percent-encoded UTF-8'],
+    [
+      'an argument of a Latin-1 byte',
+      '?args=ok&args=caf%E9',
+      'args.1 must be percent-encoded UTF-8',
+    ],
+    ['a parameter name that is not UTF-8', '?%FF=1', 'query must be percent-encoded UTF-8'],
+  ])('when the query has %s, then it is a 400 and nothing runs', async (_name, query, message) => {
+    const calls = t.fake.executeCalls().length;
+
+    const res = await run(`/api/run/python${query}`).type('text/plain').send(HELLO_FILE);
+
+    expectTextError(res, 400, 'invalid_request');
+    expect(res.text).toContain(message);
+    expect(t.fake.executeCalls()).toHaveLength(calls);
   });
 
   it('when stdin comes from both the query and a part, then it is a 400', async () => {
@@ -210,6 +352,24 @@ describe('POST /api/run/:language', () => {
     expect(res.headers.allow).toBe('POST');
   });
 
+  it('when the program writes to stdout and stderr in turns, then the answer has them in that order', async () => {
+    const res = await run().type('text/plain').send('interleaved');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('out 1\nerr 1\nout 2\n');
+    expect(res.headers).toMatchObject({ 'x-exit-code': '1', 'x-status': 'runtime_error' });
+  });
+
+  it("when the program crashes, then Piston's launcher line reads as a terminal says it", async () => {
+    const fixture = loadFixture('c-segfault');
+    const source = (fixture.request.body as { files: { content: string }[] }).files[0]!.content;
+
+    const res = await run('/api/run/c').type('text/plain').send(source);
+
+    expect(res.text).toBe('about to crash\nSegmentation fault\n');
+    expect(res.headers).toMatchObject({ 'x-exit-code': '139', 'x-signal': 'SIGSEGV' });
+  });
+
   it('when the program compiles with errors, then the answer is the compiler output', async () => {
     const fixture = loadFixture('c-compile-error');
     const source = (fixture.request.body as { files: { content: string }[] }).files[0]!.content;
@@ -238,6 +398,16 @@ describe('POST /api/run/:language on the execution path of POST /api/execute', (
     expect(a.fake.executeCalls()).toHaveLength(1);
   });
 
+  it('when the answer comes from the result cache, then it is still interleaved as Piston ran it', async () => {
+    const a = await app({ RESULT_CACHE_TTL_MS: '60000' }, { runProgram });
+    await request(a.app).post('/api/execute').send({ language: 'python', code: 'interleaved' });
+
+    const res = await request(a.app).post('/api/run/python').type('text/plain').send('interleaved');
+
+    expect(res.headers['x-cache']).toBe('HIT');
+    expect(res.text).toBe('out 1\nerr 1\nout 2\n');
+  });
+
   it('when the execution limit is used up, then the plain run is a 429 as text with Retry-After', async () => {
     const a = await app({ EXECUTE_RATE_LIMIT_MAX: '1' });
     await request(a.app).post('/api/execute').send({ language: 'python', code: 'print(1)' });
@@ -260,7 +430,7 @@ describe('POST /api/run/:language on the execution path of POST /api/execute', (
     expect(second.status).toBe(200);
   });
 
-  it('when a form has more parts than args allow, then it is a 400 without reading on', async () => {
+  it('when a form has more parts than args allow, then it is a 400 naming the limit', async () => {
     const a = await app({ BODY_LIMIT: '65536' });
     let req = request(a.app).post('/api/run/python').field('code', HELLO);
     for (let i = 0; i < 70; i += 1) req = req.field('args', String(i));

@@ -246,7 +246,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     sendJson(res, 200, {
       run: {
         ...run,
-        output: run.stdout + run.stderr,
+        output: run.output ?? run.stdout + run.stderr,
         memory: 1000,
         message: null,
         status: null,
@@ -262,7 +262,8 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
   function runProgram(input: ProgramInput) {
     const ran = options.runProgram?.(input);
     const stdout = ran?.stdout ?? options.stdoutByProgram?.[input.program] ?? 'ok\n';
-    return { stdout, stderr: ran?.stderr ?? '', code: ran?.code ?? 0, signal: null };
+    const stderr = ran?.stderr ?? '';
+    return { stdout, stderr, output: ran?.output, code: ran?.code ?? 0, signal: null };
   }
 
   // Tests close the fake to take Piston down; its port must then refuse connections.
@@ -343,5 +344,7 @@ export interface ProgramInput {
 export interface ProgramOutput {
   stdout: string;
   stderr?: string;
+  /** Both, in the order they were written (Piston's `output`; default stdout then stderr). */
+  output?: string;
   code?: number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStage, mapPistonResult } from '../../src/execution/map-result.js';
+import { classifyStage, mapPistonResult, terminalOutput } from '../../src/execution/map-result.js';
 import { PistonExecuteResponseSchema, type PistonStage } from '../../src/piston/piston-schemas.js';
 import { ExecuteResponseSchema } from '../../src/schemas/execute-response.js';
 import { executionFixtures, loadFixture } from '../support/fixtures.js';
@@ -250,5 +250,52 @@ describe("Piston's own lines in stderr", () => {
     expect(mapPistonResult({ language: 'java', version: '15.0.2', run: stage }).status).toBe(
       'runtime_error',
     );
+  });
+});
+
+describe('terminalOutput', () => {
+  const fixture = (name: string) =>
+    PistonExecuteResponseSchema.parse(loadFixture(name).response.body);
+
+  it("when the program wrote to stdout and stderr in turns, then it is Piston's interleaved output", () => {
+    const run = pistonStage({
+      stdout: 'out 1\nout 2\n',
+      stderr: 'err 1\n',
+      output: 'out 1\nerr 1\nout 2\n',
+      code: 1,
+    });
+
+    expect(terminalOutput({ language: 'python', version: '3.11.2', run })).toBe(
+      'out 1\nerr 1\nout 2\n',
+    );
+  });
+
+  it("when bash reports the crash of Piston's run script, then the output ends as a terminal says it", () => {
+    expect(terminalOutput(fixture('c-segfault'))).toBe('about to crash\nSegmentation fault\n');
+  });
+
+  it('when Piston stopped the program at a limit, then its keeper line reads Killed', () => {
+    expect(terminalOutput(fixture('python-stderr-limit'))).toMatch(/error line 44\nKilled\n$/);
+  });
+
+  it("when compilation fails, then it is the compiler's output", () => {
+    const piston = fixture('c-compile-error');
+
+    expect(terminalOutput(piston)).toBe(piston.compile?.output);
+    expect(terminalOutput(fixture('java-compile-error'))).toContain("error: ';' expected");
+  });
+
+  it('when a compiled program runs, then it is the run stage only', () => {
+    const piston = fixture('c-segfault');
+
+    expect(terminalOutput({ ...piston, compile: pistonStage({ output: 'warning\n' }) })).toBe(
+      'about to crash\nSegmentation fault\n',
+    );
+  });
+
+  it('when an older Piston sends no output, then it is stdout then stderr', () => {
+    const run = pistonStage({ stdout: 'a\n', stderr: 'b\n' });
+
+    expect(terminalOutput({ language: 'python', version: '3.11.2', run })).toBe('a\nb\n');
   });
 });
