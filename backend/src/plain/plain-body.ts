@@ -14,11 +14,11 @@ export function getPlainProgram(res: Response): PlainProgram {
 }
 
 /**
- * The last line of a failed run's answer when its body may have lost its line breaks to
- * `curl -d @file` (see plainBody): said as a possibility, since the request cannot tell.
+ * The 415 of a form-encoded body without a line break: what `curl -d @file` sends. It strips CR,
+ * LF and NUL from the file, which silently breaks most programs.
  */
-export const CURL_D_HINT =
-  'hint: the program came as one line of form data; if it had more, curl -d @file stripped its line breaks: send it with --data-binary @file\n';
+export const FORM_ENCODED_MESSAGE =
+  'This looks like curl -d, which strips the line breaks from a file and breaks the program: send it with --data-binary @file (a one-line program too, or with -H "Content-Type: text/plain")';
 
 const RAW_TYPES = new Set(['text/plain', 'application/octet-stream']);
 
@@ -29,12 +29,11 @@ const RAW_TYPES = new Set(['text/plain', 'application/octet-stream']);
  * declared length is over it). The program must be UTF-8 text.
  *
  * A form-encoded body is what curl sends for `-d` and `--data-binary` alike (the same
- * Content-Type, per curl's documentation), so the type cannot tell them apart, and neither can
- * the bytes of a one-line program: `-d @file` strips CR, LF and NUL, which changes nothing in a
- * file of one line. A body with one of them cannot come from `-d @file`; one without is a
- * one-line program, which may be a whole file `-d` flattened. Both run as they came (a correct
- * `--data-binary` upload is never refused); the second is marked `oneLineForm`, and its answer,
- * should it fail, ends with CURL_D_HINT.
+ * Content-Type, per curl's documentation); `-d @file` strips CR, LF and NUL. A form-encoded body
+ * with one of them came through `--data-binary` and runs as it came; one without is refused with
+ * FORM_ENCODED_MESSAGE (415), since a whole file flattened by `-d` would run broken or, worse,
+ * differently. A one-line program sent with `--data-binary` and no Content-Type is refused too:
+ * the message says to send it as `text/plain`.
  *
  * @example router.post('/:language', plainBody({ limit: 1_000_000 }), handler);
  */
@@ -84,8 +83,10 @@ function programReader(contentType: string | undefined): (bytes: Buffer) => Plai
     throw new BadRequestError('unsupported_media_type', 'Send the program as UTF-8 text');
   }
   return (bytes) => {
-    const code = programText(bytes);
-    return formEncoded && isOneLine(bytes) ? { code, oneLineForm: true } : { code };
+    if (formEncoded && isOneLine(bytes)) {
+      throw new BadRequestError('unsupported_media_type', FORM_ENCODED_MESSAGE);
+    }
+    return { code: programText(bytes) };
   };
 }
 

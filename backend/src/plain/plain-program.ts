@@ -6,8 +6,6 @@ export interface PlainProgram {
   code: string;
   stdin?: string;
   args?: string[];
-  /** A form-encoded body of one line: perhaps a file `curl -d` flattened (see plainBody). */
-  oneLineForm?: true;
 }
 
 /** The 413 for a body over BODY_LIMIT, as JSON bodies get it. */

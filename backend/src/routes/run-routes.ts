@@ -4,7 +4,7 @@ import { terminalOutput } from '../execution/map-result.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { parseBody } from '../middleware/validate.js';
-import { CURL_D_HINT, getPlainProgram, plainBody } from '../plain/plain-body.js';
+import { getPlainProgram, plainBody } from '../plain/plain-body.js';
 import { plainExecuteBody } from '../plain/plain-request.js';
 import { ExecuteRequestSchema } from '../schemas/execute-request.js';
 import { createRouter } from './create-router.js';
@@ -48,21 +48,14 @@ export function createRunRouter(deps: RunRouterDeps): Router {
   return router;
 }
 
-/** The statuses of a program that ran and failed by itself, as a flattened one would. */
-const FAILED: ReadonlySet<string> = new Set(['compile_error', 'runtime_error']);
-
 /**
  * The output of the stage that ended the run (the compiler's when compiling failed) as a terminal
  * shows it, stdout and stderr interleaved (Piston's `output`, from a cached answer too), with the
- * outcome in headers; an exit code or signal that is null is an empty header. A failed program
- * that came as one line of form data gets CURL_D_HINT on a line of its own after its output.
+ * outcome in headers; an exit code or signal that is null is an empty header.
  */
 function sendPlain(res: Response, outcome: ExecutionOutcome): void {
   const { result } = outcome;
-  let text = terminalOutput(outcome.piston);
-  if (getPlainProgram(res).oneLineForm && FAILED.has(result.status)) {
-    text += `${text === '' || text.endsWith('\n') ? '' : '\n'}${CURL_D_HINT}`;
-  }
+  const text = terminalOutput(outcome.piston);
   res.setHeader('X-Exit-Code', result.exitCode === null ? '' : String(result.exitCode));
   res.setHeader('X-Signal', result.signal ?? '');
   res.setHeader('X-Status', result.status);

@@ -4,7 +4,6 @@ import { buildTestApp, useTestApps, type TestApp } from '../support/build-test-a
 import { expectError } from '../support/expect-error.js';
 import { loadFixture } from '../support/fixtures.js';
 import { runProgram } from '../support/test-programs.js';
-import { CURL_D_HINT } from '../../src/plain/plain-body.js';
 
 const HELLO = 'print("Hello, World!")';
 const HELLO_FILE = `${HELLO}\n`;
@@ -99,30 +98,22 @@ describe('POST /api/run/:language', () => {
     expect(lastPistonBody()).toMatchObject({ files: [{ content: code }] });
   });
 
-  it('when curl --data-binary sends a one-line program (form-encoded, no line break), then it runs as it is', async () => {
-    const res = await run().type('application/x-www-form-urlencoded').send(HELLO);
+  it('when curl -d sends a file (form-encoded, its line breaks stripped), then it is a 415 saying to use --data-binary', async () => {
+    const before = t.fake.requests.length;
+    const res = await run().type('application/x-www-form-urlencoded').send('import sysprint(1)');
+
+    expectTextError(res, 415, 'unsupported_media_type');
+    expect(res.text).toContain('--data-binary @file');
+    expect(res.text).toContain('Content-Type: text/plain');
+    expect(t.fake.requests.length).toBe(before);
+  });
+
+  it('when a one-line program comes as text/plain, then it runs as it is', async () => {
+    const res = await run().type('text/plain').send(HELLO);
 
     expect(res.status).toBe(200);
     expect(res.text).toBe('Hello, World!\n');
     expect(lastPistonBody()).toMatchObject({ files: [{ content: HELLO }] });
-  });
-
-  it('when a one-line form body fails, as a file curl -d flattened would, then the answer ends with a hint to use --data-binary', async () => {
-    const res = await run().type('application/x-www-form-urlencoded').send('interleaved');
-
-    expect(res.status).toBe(200);
-    expect(res.headers['x-status']).toBe('runtime_error');
-    expect(res.text).toBe(`out 1\nerr 1\nout 2\n${CURL_D_HINT}`);
-    expect(CURL_D_HINT).toContain('--data-binary @file');
-  });
-
-  it('when the failing program is plain text or a form body with line breaks, then there is no hint', async () => {
-    const plain = await run().type('text/plain').send('interleaved');
-    const lines = await run().type('application/x-www-form-urlencoded').send('interleaved\r');
-
-    expect(plain.text).toBe('out 1\nerr 1\nout 2\n');
-    expect(lines.headers['x-status']).toBe('runtime_error');
-    expect(lines.text).toBe('out 1\nerr 1\nout 2\n');
   });
 
   it('when the body is JSON or another type, then it is a 415 naming what to send', async () => {
