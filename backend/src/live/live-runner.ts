@@ -208,6 +208,7 @@ function runJob(
   }
 
   function settle(outcome: string): void {
+    transcript.release();
     // The signal lives as long as the client's response, and an idle keep-alive connection keeps
     // that alive: a listener left on it would hold this run (its transcript, up to the output cap)
     // until the connection closes.

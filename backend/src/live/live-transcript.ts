@@ -33,6 +33,11 @@ export interface LiveTranscript {
   finished(): boolean;
   /** The final result; `ending` when the gateway cut the run short. */
   result(runtime: { language: string; version: string }, ending?: Ending): ExecuteResponse;
+  /**
+   * Forgets everything recorded: the client has its last event, while the job may hold its slot
+   * (and this transcript, up to the output cap) until Piston closes it or the deadline passes.
+   */
+  release(): void;
 }
 
 /**
@@ -115,6 +120,10 @@ export function createLiveTranscript(
         error: ending.error,
         truncated: mapped.truncated || ending.status === 'output_limit',
       };
+    },
+    release() {
+      stages.clear();
+      current = undefined;
     },
   };
 }

@@ -4,6 +4,7 @@ import { appLiveRunner } from '../../src/app.js';
 import type { PreparedExecution } from '../../src/execution/execution-service.js';
 import type { LiveEvent, LiveSink } from '../../src/live/live-events.js';
 import { useTestApps } from '../support/build-test-app.js';
+import { heapUsedAfterGc } from '../support/heap.js';
 import { waitFor } from '../support/wait-for.js';
 
 const app = useTestApps();
@@ -158,5 +159,26 @@ describe('LiveRunner', () => {
       expect(sink.events.at(-1)).toMatchObject({ type: 'result' });
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     }
+  });
+
+  it('when a run has had its result, then its output is let go while its job still holds the slot', async () => {
+    const cap = 16 * 1024 * 1024;
+    const t = await app({ MAX_STREAM_OUTPUT_BYTES: String(cap), PISTON_TIMEOUT_MS: '300' });
+    t.fake.live.behave({ mode: 'flood', chunkBytes: 64 * 1024 });
+    // A sink that keeps nothing of the output, so only the runner could hold it.
+    const seen: string[] = [];
+    const sink: LiveSink = {
+      send: (event) => seen.push(event.type === 'result' ? event.result.status : event.type),
+      buffered: () => 0,
+    };
+    const flood = prepared('endless printer');
+    flood.request.compile_timeout = 100;
+    const before = heapUsedAfterGc();
+    const run = await appLiveRunner(t.app).start(flood, sink, { requestId: 'r7' });
+    await run.done;
+    expect(seen.at(-1)).toBe('output_limit');
+    // Piston runs the printer on (its defect 3): the slot stays taken until the deadline.
+    expect(t.fake.live.sessions[0]?.jobRunning).toBe(true);
+    expect(heapUsedAfterGc() - before).toBeLessThan(cap / 4);
   });
 });
