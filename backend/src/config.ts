@@ -110,6 +110,11 @@ export const ConfigSchema = z
     RESULT_CACHE_MAX_BYTES: positiveInt().default(64 * 1024 * 1024),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default('gateway:'),
+    /**
+     * Judge0 submissions' queue and store in a Redis of their own (BullMQ needs `noeviction`, the
+     * rate limits and result cache want `allkeys-lru`); unset: REDIS_URL's.
+     */
+    SUBMISSIONS_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     /** Inline entries are checked here, with every other key; a .json file when it is read. */
     API_KEYS: z
       .string()
@@ -140,6 +145,12 @@ export const ConfigSchema = z
     MAX_SUBMISSIONS_STORED: positiveInt().default(10000),
     /** How long a submission and its result are kept in Redis. */
     SUBMISSION_TTL_MS: positiveInt().default(24 * 60 * 60 * 1000),
+    /**
+     * With Redis: how long a worker's hold on a running job lasts unrenewed (BullMQ's
+     * lockDuration, also its stalled-check interval). A killed instance's running submissions and
+     * callback attempts are taken over by another instance within about twice this.
+     */
+    SUBMISSION_LOCK_MS: int(1000).default(30_000),
     /** Of MAX_CONCURRENT_EXECUTIONS, the slots async submissions may take at once (see below). */
     MAX_ASYNC_EXECUTIONS: positiveInt().optional(),
     /** Submissions waiting to run; beyond it a submission is refused (503). */

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   upstream_unavailable: 503,
   overloaded: 503,
   queue_full: 503,
+  queue_unavailable: 503,
   upstream_timeout: 504,
 } as const;
 
@@ -159,4 +160,9 @@ export class InternalServerError extends AppError {
 /** The submission queue holds MAX_SUBMISSION_QUEUE submissions already; try again later. */
 export class SubmissionQueueFullError extends AppError {
   readonly code = 'queue_full';
+}
+
+/** Where submissions are kept or queued (Redis) failed or did not answer; try again later. */
+export class SubmissionQueueUnavailableError extends AppError {
+  readonly code = 'queue_unavailable';
 }

@@ -19,7 +19,7 @@ export interface Gateway {
 
 /**
  * Wires the gateway's collaborators from a config: the Piston client, the runtime cache, API
- * keys, Redis when REDIS_URL is set, and the app. Used by main.ts and by the tests, so both run
+ * keys, Redis when REDIS_URL (or SUBMISSIONS_REDIS_URL) is set, and the app. Used by main.ts and by the tests, so both run
  * the same composition. Throws when API_KEYS cannot be loaded.
  */
 export async function createGateway(
@@ -40,10 +40,14 @@ export async function createGateway(
     logger,
   });
   const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
-  // Redis mode (#18): submissions, their queue and callback retries shared by every instance.
-  const submissions = config.REDIS_URL
+  // Redis mode (#18): submissions, their queue and callback retries shared by every instance,
+  // in a Redis of their own when SUBMISSIONS_REDIS_URL names one.
+  const submissionsUrl = config.SUBMISSIONS_REDIS_URL ?? config.REDIS_URL;
+  const submissions = submissionsUrl
     ? createRedisSubmissions({
-        config: { ...config, REDIS_URL: config.REDIS_URL },
+        url: submissionsUrl,
+        shared: submissionsUrl === config.REDIS_URL,
+        config,
         logger,
         body: judge0CallbackBody,
       })

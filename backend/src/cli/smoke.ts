@@ -28,12 +28,14 @@ function parseCommandLine() {
 /**
  * A gateway in this process on a free loopback port, in front of PISTON_URL, with the settings
  * of the environment and .env except those that would get in the smoke test's way: its own
- * rate limits, no metrics port, no shared Redis.
+ * rate limits, no metrics port, no shared Redis (neither REDIS_URL's nor SUBMISSIONS_REDIS_URL's).
  */
 async function startLocalGateway(env: NodeJS.ProcessEnv) {
   const config = loadConfig({
     ...env,
     REDIS_URL: undefined,
+    // Its workers would take jobs from the deployment's submission queue.
+    SUBMISSIONS_REDIS_URL: undefined,
     METRICS_PORT: 'off',
     RATE_LIMIT_MAX: '100000',
     EXECUTE_RATE_LIMIT_MAX: '100000',

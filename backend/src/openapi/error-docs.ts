@@ -30,6 +30,11 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, { meaning: string; example: 
       'MAX_SUBMISSION_QUEUE async submissions are already waiting; Judge0 clients see their own `{"error":"queue is full"}`.',
     example: 'The submission queue is full; try again later',
   },
+  queue_unavailable: {
+    meaning:
+      'The store or queue of async submissions (Redis) failed or did not answer; `Retry-After` says when to try again.',
+    example: 'Submissions cannot be stored right now; try again shortly',
+  },
   origin_not_allowed: {
     meaning:
       'A browser page opened the WebSocket from an origin outside CORS_ORIGINS (browsers do not apply CORS to WebSockets).',

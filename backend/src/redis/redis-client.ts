@@ -102,7 +102,7 @@ async function warnIfWritesCanBeRefused(redis: Redis, logger: Pick<Logger, 'warn
     if (policy === 'noeviction' && Number(maxmemory) > 0) {
       logger.warn(
         { maxmemory: Number(maxmemory), policy },
-        'Redis refuses writes once it reaches maxmemory (noeviction): rate limits would stop being enforced; set maxmemory-policy allkeys-lru',
+        'Redis refuses writes once it reaches maxmemory (noeviction): rate limits would stop being enforced; set maxmemory-policy allkeys-lru (and give the submission queue, which needs noeviction, a Redis of its own: SUBMISSIONS_REDIS_URL)',
       );
     }
   } catch {

@@ -94,17 +94,14 @@ export function createBullmqSubmissionQueue(
       );
       const current = worker;
       current.on('error', (error) => logger.warn({ err: error }, 'submission worker: Redis error'));
+      // BullMQ 6 fails a job that stalled more than maxStalledCount times when a
+      // worker next takes it, as a "deferred failure": this 'failed' event, with that reason.
       current.on('failed', (job, error) => {
         logger.warn({ err: error, token: job?.data.token }, 'a submission job failed');
-        if (job) void giveUp(job.data.token, 'failed');
+        if (job) void giveUp(job.data.token, job.deferredFailure ? 'stalled' : 'failed');
       });
-      // A job that stalled too often is moved to failed by the check itself, without 'failed'.
       current.on('stalled', (jobId) => {
         logger.warn({ token: jobId }, 'a submission was running on an instance that stopped');
-        void queue.getJobState(jobId).then(
-          (state) => (state === 'failed' ? giveUp(jobId, 'stalled') : undefined),
-          (error: unknown) => logger.warn({ err: error }, 'could not read a stalled job'),
-        );
       });
     },
     waiting,

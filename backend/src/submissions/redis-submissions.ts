@@ -6,6 +6,7 @@ import { createBullmqCallbackDelivery } from '../webhooks/bullmq-callback-delive
 import { createCallbackMetrics, type CallbackMetrics } from '../webhooks/callback-metrics.js';
 import { callbackAttemptFromConfig, type CallbackTuning } from '../webhooks/callbacks.js';
 import { boundedClose } from './bounded-close.js';
+import { warnIfSubmissionsCanBeEvicted } from './eviction-check.js';
 import { createBullmqSubmissionQueue, type GiveUpReason } from './bullmq-submission-queue.js';
 import { markInternalError } from './internal-error.js';
 import { createRedisSubmissionStore } from './redis-submission-store.js';
@@ -22,24 +23,25 @@ export interface RedisSubmissions {
 }
 
 export interface RedisSubmissionsOptions {
+  /** The submissions' Redis: SUBMISSIONS_REDIS_URL, else REDIS_URL. */
+  url: string;
+  /** Whether that Redis also holds the rate limits and result cache (it is REDIS_URL's). */
+  shared?: boolean;
   config: Pick<
     Config,
     | 'REDIS_KEY_PREFIX'
     | 'SUBMISSION_TTL_MS'
+    | 'SUBMISSION_LOCK_MS'
     | 'MAX_SUBMISSION_QUEUE'
     | 'WEBHOOK_SECRET'
     | 'WEBHOOK_MAX_ATTEMPTS'
     | 'WEBHOOK_ALLOW_PRIVATE'
-  > & { REDIS_URL: string };
+  >;
   logger: Logger;
   /** Renders Judge0's callback body. */
   body: CallbackBody;
-  /** Tests: shorter locks and retries, a resolver pointing names anywhere. */
-  tuning?: CallbackTuning & {
-    lockDurationMs?: number;
-    stalledIntervalMs?: number;
-    maxStalledCount?: number;
-  };
+  /** Tests: shorter retries, a resolver pointing names anywhere. */
+  tuning?: CallbackTuning;
 }
 
 /** How long the API's calls to Redis (store reads and writes, queueing) may wait. */
@@ -53,23 +55,27 @@ const GIVE_UP_MESSAGES: Record<GiveUpReason, string> = {
 };
 
 /**
- * Builds Redis mode (REDIS_URL): submissions in Redis with SUBMISSION_TTL_MS, the BullMQ queue
- * every instance works on, and callbacks retried as BullMQ delayed jobs. Three connections of
- * its own: one whose calls wait at most 2 s, for the API's reads and writes, and one for workers (BullMQ needs
- * commands there to wait out a reconnection), which BullMQ duplicates for its blocking reads.
+ * Builds Redis mode (SUBMISSIONS_REDIS_URL, else REDIS_URL): submissions in Redis with
+ * SUBMISSION_TTL_MS, the BullMQ queue every instance works on, and callbacks retried as BullMQ
+ * delayed jobs. Connections of its own: one whose calls wait at most 2 s, for the API's reads and
+ * writes, and one for workers (BullMQ needs commands there to wait out a reconnection), which
+ * BullMQ duplicates for its blocking reads. Warns at start-up when that Redis may evict keys.
  */
 export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisSubmissions {
   const { config, logger, tuning = {} } = options;
   // A request waits for Redis at most COMMAND_TIMEOUT_MS (through a reconnection), then fails.
-  const connection = new Redis(config.REDIS_URL, {
+  const connection = new Redis(options.url, {
     maxRetriesPerRequest: 1,
     commandTimeout: COMMAND_TIMEOUT_MS,
     connectTimeout: COMMAND_TIMEOUT_MS,
   });
-  const workerConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const workerConnection = new Redis(options.url, { maxRetriesPerRequest: null });
   for (const redis of [connection, workerConnection]) {
     redis.on('error', (error) => logger.debug({ err: error }, 'submissions: Redis error'));
   }
+  connection.once('ready', () => {
+    void warnIfSubmissionsCanBeEvicted(connection, logger, options.shared ?? false);
+  });
   const prefix = `${config.REDIS_KEY_PREFIX}bull`;
   const store = createRedisSubmissionStore({
     redis: connection,
@@ -89,9 +95,11 @@ export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisS
     logger,
     tuning,
   });
+  // BullMQ's own defaults are 30 s for both; a dead instance's job is taken over within about
+  // lock + interval (the check marks it, and takes it back once its lock is gone).
   const timing = {
-    ...(tuning.lockDurationMs ? { lockDurationMs: tuning.lockDurationMs } : {}),
-    ...(tuning.stalledIntervalMs ? { stalledIntervalMs: tuning.stalledIntervalMs } : {}),
+    lockDurationMs: config.SUBMISSION_LOCK_MS,
+    stalledIntervalMs: config.SUBMISSION_LOCK_MS,
   };
   const delivery = createBullmqCallbackDelivery({
     attempt,
@@ -108,7 +116,6 @@ export function createRedisSubmissions(options: RedisSubmissionsOptions): RedisS
     maxQueue: config.MAX_SUBMISSION_QUEUE,
     logger,
     ...timing,
-    ...(tuning.maxStalledCount === undefined ? {} : { maxStalledCount: tuning.maxStalledCount }),
     async onGiveUp(token, why) {
       const finished = await markInternalError(store, token, GIVE_UP_MESSAGES[why]);
       if (finished) logger.warn({ token, why }, 'submission given up: Internal Error');

@@ -4,6 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/build-test-app.js';
 import { FIXTURES_DIR } from '../support/fixtures.js';
 import { DOCS_C_PROGRAM, finishedSubmission, shapeOf } from '../support/judge0.js';
+import {
+  documentedSchema,
+  schemaValidator,
+  type OpenApiDoc,
+} from '../support/openapi-validator.js';
 
 interface Example {
   name: string;
@@ -20,6 +25,7 @@ const { examples } = JSON.parse(
 ) as { examples: Example[] };
 
 let t: TestApp;
+let doc: OpenApiDoc;
 const tokens: { single?: string; batch?: string[] } = {};
 
 beforeAll(async () => {
@@ -36,15 +42,19 @@ beforeAll(async () => {
   );
   // Ruby (72) is in the documentation's batch example; the recorded Piston has no Ruby.
   t.fake.runtimes.push({ language: 'ruby', version: '3.0.1', aliases: ['rb'] });
+  doc = (await request(t.app).get('/openapi.json')).body as OpenApiDoc;
 });
 afterAll(async () => {
   await t.close();
 });
 
-function send(example: Example) {
-  const path = `/judge0${example.path}`
+const pathOf = (example: Example) =>
+  `/judge0${example.path}`
     .replace('{token}', tokens.single ?? 'missing')
     .replace('{tokens}', (tokens.batch ?? []).join(','));
+
+function send(example: Example) {
+  const path = pathOf(example);
   return example.method === 'GET'
     ? request(t.app).get(path)
     : request(t.app)
@@ -80,6 +90,11 @@ describe("Judge0 CE 1.13.1's documented examples, replayed against /judge0", () 
       }
       const res = await send(example);
       expect(res.status).toBe(example.status);
+      // The gateway's own OpenAPI document describes this answer too (its schemas do not drift).
+      const schema = documentedSchema(doc, example.method, pathOf(example), res.status);
+      expect(schema, `${example.name}: ${res.status} is documented`).toBeDefined();
+      const validate = schemaValidator(doc, schema ?? {});
+      expect(validate(res.body), JSON.stringify([res.body, validate.errors])).toBe(true);
       if (example.status === 422) {
         expectFieldErrors(res.body, example.response);
       } else if (Array.isArray(example.response) && example.name.startsWith('batch create')) {
@@ -96,6 +111,26 @@ describe("Judge0 CE 1.13.1's documented examples, replayed against /judge0", () 
         expect(shapeOf(res.body)).toMatchObject(shapeOf(example.response) as object);
       } else {
         expect(shapeOf(res.body)).toEqual(shapeOf(example.response));
+      }
+    },
+  );
+
+  it.each(['*,callback', '*', 'status_id,language,wall_time,exit_signal'])(
+    'when a submission is read with fields=%s, then the answer is as the OpenAPI document describes it',
+    async (fields) => {
+      const created = await request(t.app)
+        .post('/judge0/submissions')
+        .send({ source_code: 'print("hello from Python")', language_id: 71 });
+      const { token } = created.body as { token: string };
+      await finishedSubmission(t.app, token);
+
+      for (const base64 of ['false', 'true']) {
+        const url = `/judge0/submissions/${token}?fields=${fields}&base64_encoded=${base64}`;
+        const res = await request(t.app).get(url);
+        const validate = schemaValidator(doc, documentedSchema(doc, 'GET', url, 200) ?? {});
+
+        expect(res.status).toBe(200);
+        expect(validate(res.body), JSON.stringify([res.body, validate.errors])).toBe(true);
       }
     },
   );

@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -27,7 +24,6 @@ if (!REDIS_URL) {
   );
 }
 
-const FAST_LOCKS = { lockDurationMs: 1_000, stalledIntervalMs: 500 };
 const FAST_RETRIES = { firstRetryMs: 20, factor: 3, maxDelayMs: 10_000 };
 
 let opened: RedisSubmissions[] = [];
@@ -39,10 +35,11 @@ afterEach(async () => {
 /** One gateway instance's Redis mode; instances with the same prefix share everything. */
 function instance(prefix: string, overrides: Partial<RedisSubmissionsOptions> = {}) {
   const submissions = createRedisSubmissions({
+    url: REDIS_URL!,
     config: {
-      REDIS_URL: REDIS_URL!,
       REDIS_KEY_PREFIX: prefix,
       SUBMISSION_TTL_MS: 60_000,
+      SUBMISSION_LOCK_MS: 1_000,
       MAX_SUBMISSION_QUEUE: 3,
       WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
       WEBHOOK_MAX_ATTEMPTS: 3,
@@ -50,7 +47,7 @@ function instance(prefix: string, overrides: Partial<RedisSubmissionsOptions> = 
     },
     logger: pino({ level: 'silent' }),
     body: testCallbackBody,
-    tuning: { ...FAST_LOCKS, schedule: FAST_RETRIES },
+    tuning: { schedule: FAST_RETRIES },
     ...overrides,
   });
   opened.push(submissions);
@@ -138,84 +135,6 @@ describe.skipIf(!REDIS_URL)('BullMQ submission queue', () => {
       statusId: 13,
       message: 'The submission could not be run',
     });
-  });
-});
-
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const WORKER = fileURLToPath(new URL('../support/submission-worker-process.ts', import.meta.url));
-
-/** Starts a worker process; resolves once it is ready, with the tokens it takes. */
-async function workerProcess(prefix: string) {
-  const child = spawn(process.execPath, ['--import', TSX, WORKER], {
-    env: { ...process.env, REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: prefix },
-  });
-  const taken: string[] = [];
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const match of out.matchAll(/^taken (\S+)$/gm)) {
-      if (match[1] && !taken.includes(match[1])) taken.push(match[1]);
-    }
-  });
-  await waitFor(() => Promise.resolve(out.includes('ready')), { timeoutMs: 15_000 });
-  return { child, taken };
-}
-
-describe.skipIf(!REDIS_URL)('a gateway instance killed mid-run', () => {
-  let child: ChildProcess | undefined;
-  afterEach(() => {
-    child?.kill('SIGKILL');
-  });
-
-  it('when the instance running a submission is SIGKILLed, then another instance runs it to the end', async () => {
-    const prefix = `test:${randomUUID()}:`;
-    const doomed = await workerProcess(prefix);
-    child = doomed.child;
-    const survivor = instance(prefix);
-    const token = randomUUID();
-    await survivor.store.put(queued(token));
-    await survivor.queue.add(token);
-    await waitFor(() => Promise.resolve(doomed.taken.includes(token)), { timeoutMs: 10_000 });
-    expect((await survivor.store.get(token))?.state).toBe('processing');
-
-    doomed.child.kill('SIGKILL');
-    survivor.queue.process(async (t) => {
-      await survivor.store.update(t, {
-        state: 'finished',
-        result: finishedSubmission(t, null).result,
-      });
-    }, 1);
-
-    await waitFor(async () => (await survivor.store.get(token))?.state === 'finished', {
-      timeoutMs: 15_000,
-    });
-    expect((await survivor.store.get(token))?.result?.statusId).toBe(3);
-  });
-
-  it('when the instances keep dying, then the submission is marked Internal Error, never left Processing', async () => {
-    const prefix = `test:${randomUUID()}:`;
-    const doomed = await workerProcess(prefix);
-    child = doomed.child;
-    // maxStalledCount 0 on the survivor's check: a job whose worker died is given up at once.
-    const survivor = instance(prefix, {
-      tuning: { ...FAST_LOCKS, schedule: FAST_RETRIES, maxStalledCount: 0 },
-    });
-    const token = randomUUID();
-    await survivor.store.put(queued(token));
-    await survivor.queue.add(token);
-    await waitFor(() => Promise.resolve(doomed.taken.includes(token)), { timeoutMs: 10_000 });
-    doomed.child.kill('SIGKILL');
-    const ran: string[] = [];
-    survivor.queue.process((t) => {
-      ran.push(t);
-      return Promise.resolve();
-    }, 1);
-
-    await waitFor(async () => (await survivor.store.get(token))?.state === 'finished', {
-      timeoutMs: 15_000,
-    });
-    expect((await survivor.store.get(token))?.result).toMatchObject({ statusId: 13 });
-    expect(ran).toEqual([]);
   });
 });
 

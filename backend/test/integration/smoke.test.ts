@@ -1,10 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { formatReport, runSmoke, type CheckResult } from '../../src/smoke/run-smoke.js';
 import { README_EXAMPLES } from '../../src/smoke/smoke-checks.js';
 import { useTestServers, type TestApp } from '../support/build-test-app.js';
+import { HAS_REDIS_SERVER, useRedisServers } from '../support/redis-server.js';
 import { runCli } from '../support/run-cli.js';
 import { startFakePiston, type FakePistonOptions } from '../support/fake-piston-server.js';
 
@@ -12,12 +14,22 @@ import { startFakePiston, type FakePistonOptions } from '../support/fake-piston-
 const FAKE_OPTIONS: FakePistonOptions = { stdoutByProgram: { 'print("hi")': 'hi\n' } };
 
 const { app, serve } = useTestServers();
+const startRedis = useRedisServers();
 
 /** A real gateway on a free port in front of the fake Piston. */
 async function gateway(env: Record<string, string> = {}, fake = FAKE_OPTIONS) {
   const t: TestApp = await app(env, fake);
   const { port } = await serve(t);
   return { t, url: `http://127.0.0.1:${port}` };
+}
+
+async function keyCount(url: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    return await redis.dbsize();
+  } finally {
+    redis.disconnect();
+  }
 }
 
 const byName = (results: CheckResult[], name: string) => results.find((r) => r.name === name);
@@ -165,6 +177,29 @@ describe('npm run smoke', { timeout: 60_000 }, () => {
       await fake.close();
     }
   });
+
+  it.skipIf(!HAS_REDIS_SERVER)(
+    "when the environment names the deployment's Redis, then the gateway of its own touches neither",
+    async () => {
+      const [shared, queue] = await Promise.all([startRedis(), startRedis()]);
+      const fake = await startFakePiston(FAKE_OPTIONS);
+      try {
+        const env = {
+          PISTON_URL: fake.url,
+          REDIS_URL: shared.url,
+          SUBMISSIONS_REDIS_URL: queue.url,
+        };
+        const { code } = await cli([], env);
+
+        expect(code).toBe(0);
+        // Its workers would otherwise join the deployment's submission queue.
+        for (const redis of [shared, queue]) expect(await keyCount(redis.url)).toBe(0);
+      } finally {
+        await fake.close();
+      }
+    },
+    30_000,
+  );
 
   it('when a check fails, then it exits 1', async () => {
     const { t, url } = await gateway();

@@ -76,6 +76,9 @@ export interface FakePiston {
   peakJobs(): number;
   /** How many TCP connections the fake has accepted so far. */
   connectionsAccepted(): number;
+  /** Leaves execute calls unanswered (recorded all the same) until `release()` answers them. */
+  hold(): void;
+  release(): void;
   /** Closes every open connection (a client's pooled ones too); the fake keeps listening. */
   dropConnections(): void;
   runtimeCalls(): RecordedRequest[];
@@ -104,6 +107,7 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let accepted = 0;
+  let held: (() => void)[] | undefined;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -126,11 +130,12 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
       const path = req.url ?? '/';
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
       const answer = () => route(req.method ?? 'GET', path, body, res);
+      const execute = () => (options.maxConcurrentJobs ? runAsJob(answer) : runJob(answer));
       if (path !== '/api/v2/execute') {
         if (options.delayMs) setTimeout(answer, options.delayMs);
         else answer();
-      } else if (options.maxConcurrentJobs) runAsJob(answer);
-      else runJob(answer);
+      } else if (held) held.push(execute);
+      else execute();
     });
   });
   const live = attachFakePistonSocket(server, runtimes, (input) => {
@@ -288,6 +293,14 @@ export async function startFakePiston(options: FakePistonOptions = {}): Promise<
     jobsRunning: () => jobsRunning,
     peakJobs: () => peakJobs,
     connectionsAccepted: () => accepted,
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const execute of waiting) execute();
+    },
     dropConnections() {
       for (const socket of sockets) socket.destroy();
     },

@@ -127,3 +127,24 @@ export function operations(doc: OpenApiDoc): { method: string; path: string; op:
     Object.entries(item).map(([method, op]) => ({ method, path, op })),
   );
 }
+
+/**
+ * The documented JSON schema of the answer `status` to `method url` (its query ignored): the
+ * operation whose path template matches, a literal segment winning over a `{parameter}`.
+ */
+export function documentedSchema(
+  doc: OpenApiDoc,
+  method: string,
+  url: string,
+  status: number,
+): Json | undefined {
+  const path = url.split('?')[0] ?? url;
+  const matching = operations(doc).filter(
+    (o) =>
+      o.method === method.toLowerCase() &&
+      new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
+  const params = (template: string) => (template.match(/\{/g) ?? []).length;
+  const [best] = matching.sort((a, b) => params(a.path) - params(b.path));
+  return best?.op.responses[String(status)]?.content?.['application/json']?.schema;
+}

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       'HOST',
       'PISTON_AUTH_HEADER',
       'REDIS_URL',
+      'SUBMISSIONS_REDIS_URL',
       'API_KEYS',
       'METRICS_TOKEN',
       'MAX_ASYNC_EXECUTIONS',

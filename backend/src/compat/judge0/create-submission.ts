@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { Config } from '../../config.js';
-import { BadRequestError, SubmissionQueueFullError } from '../../errors.js';
+import { AppError, BadRequestError, SubmissionQueueFullError } from '../../errors.js';
 import type { ExecutionService } from '../../execution/execution-service.js';
 import { parseBody } from '../../middleware/validate.js';
 import type { PistonRuntime } from '../../piston/piston-schemas.js';
@@ -41,6 +41,14 @@ interface Answer {
 
 const QUEUE_FULL: Answer = { status: 503, body: { error: 'queue is full' } };
 
+/** One submission's validation: Judge0's field errors, or what to store and run. */
+type Checked = { errors: FieldErrors } | { accepted: AcceptedSubmission; request: ExecuteRequest };
+
+/** A batch entry's answer when storing it failed: the error's safe message, never its cause. */
+const failedEntry = (error: unknown) => ({
+  error: error instanceof AppError ? error.message : 'the submission could not be stored',
+});
+
 /** Where the native validation names a field, in Judge0's words. */
 function judge0Field(field: string | undefined): string {
   const head = (field ?? '').split('.')[0];
@@ -74,7 +82,7 @@ export function createSubmissionCreator(deps: CreatorDeps) {
     raw: unknown,
     base64: boolean,
     runtimes: readonly PistonRuntime[],
-  ): Promise<{ errors: FieldErrors } | { accepted: AcceptedSubmission; request: ExecuteRequest }> {
+  ): Promise<Checked> {
     const parsed = parseSubmission(raw, {
       base64,
       runtimes,
@@ -113,21 +121,56 @@ export function createSubmissionCreator(deps: CreatorDeps) {
     };
   }
 
-  /** Stores and queues; false when the queue refused it (the record is closed as an error). */
+  /**
+   * Stores and queues; false when the queue refused it. A stored submission that did not get
+   * into the queue is closed as an error, so it never reads In Queue without a job.
+   */
   async function enqueue(submission: Submission): Promise<boolean> {
     await store.put(submission);
     try {
       await queue.add(submission.token);
       return true;
     } catch (error) {
-      if (!(error instanceof SubmissionQueueFullError)) throw error;
-      await store.update(submission.token, {
+      const full = error instanceof SubmissionQueueFullError;
+      const closed = store.update(submission.token, {
         state: 'finished',
         finishedAt: deps.now().toISOString(),
-        result: internalErrorResult('queue is full'),
+        result: internalErrorResult(full ? 'queue is full' : 'the submission could not be queued'),
       });
-      return false;
+      if (full) {
+        await closed;
+        return false;
+      }
+      // Redis failing: this may fail too; the client never gets the token, and the record expires.
+      await closed.catch(() => undefined);
+      throw error;
     }
+  }
+
+  /**
+   * Stores and queues a batch's valid entries in order. Once one fails to be stored (Redis
+   * failing), the rest are not tried: each answers the failure's message instead of a token.
+   */
+  async function enqueueBatch(checked: readonly Checked[]) {
+    const body: unknown[] = [];
+    let accepted = 0;
+    let failure: { error: unknown } | undefined;
+    for (const entry of checked) {
+      if ('errors' in entry) body.push(entry.errors);
+      else if (failure) body.push(failedEntry(failure.error));
+      else {
+        const submission = record(entry.accepted, entry.request);
+        try {
+          const queued = await enqueue(submission);
+          body.push(queued ? { token: submission.token } : { error: 'queue is full' });
+          if (queued) accepted += 1;
+        } catch (error) {
+          failure = { error };
+          body.push(failedEntry(error));
+        }
+      }
+    }
+    return { body, accepted, failure };
   }
 
   /** `wait=true`: the finished submission, waited for at most as long as its runs may take. */
@@ -154,7 +197,12 @@ export function createSubmissionCreator(deps: CreatorDeps) {
       if ((await queue.waiting()) >= config.MAX_SUBMISSION_QUEUE) return QUEUE_FULL;
       await deps.charge.take(req, res, 1);
       const submission = record(checked.accepted, checked.request);
-      if (!(await enqueue(submission))) {
+      // A submission not queued (full, or Redis failing) is not charged.
+      const queued = await enqueue(submission).catch((error: unknown) => {
+        deps.charge.give(req, res, 1);
+        throw error;
+      });
+      if (!queued) {
         deps.charge.give(req, res, 1);
         return QUEUE_FULL;
       }
@@ -193,21 +241,11 @@ export function createSubmissionCreator(deps: CreatorDeps) {
       }
       if ((await queue.waiting()) + valid > config.MAX_SUBMISSION_QUEUE) return QUEUE_FULL;
       await deps.charge.take(req, res, valid);
-      const body: unknown[] = [];
-      let refused = 0;
-      for (const entry of checked) {
-        if ('errors' in entry) {
-          body.push(entry.errors);
-          continue;
-        }
-        const submission = record(entry.accepted, entry.request);
-        if (await enqueue(submission)) body.push({ token: submission.token });
-        else {
-          refused += 1;
-          body.push({ error: 'queue is full' });
-        }
-      }
-      if (refused > 0) deps.charge.give(req, res, refused);
+      const { body, accepted, failure } = await enqueueBatch(checked);
+      // Only accepted submissions are charged.
+      if (accepted < valid) deps.charge.give(req, res, valid - accepted);
+      // Nothing accepted because storing failed: the batch fails as a whole (503), as one would.
+      if (failure && accepted === 0) throw failure.error;
       return { status: 201, body };
     },
   };

@@ -119,7 +119,13 @@ export const JUDGE0_ROUTE_DOCS = defineRoutes([
       422: unprocessable(Judge0FieldErrorsSchema, false),
       503: QUEUE_FULL,
     },
-    errors: ['invalid_json', 'payload_too_large', 'unsupported_media_type', 'upstream_unavailable'],
+    errors: [
+      'invalid_json',
+      'payload_too_large',
+      'unsupported_media_type',
+      'upstream_unavailable',
+      'queue_unavailable',
+    ],
   },
   {
     method: 'get',
@@ -137,7 +143,7 @@ export const JUDGE0_ROUTE_DOCS = defineRoutes([
       },
       400: BAD_FIELDS,
     },
-    errors: ['not_found'],
+    errors: ['not_found', 'queue_unavailable'],
   },
   {
     method: 'post',
@@ -164,7 +170,13 @@ export const JUDGE0_ROUTE_DOCS = defineRoutes([
       422: unprocessable(z.array(Judge0FieldErrorsSchema), true),
       503: QUEUE_FULL,
     },
-    errors: ['invalid_json', 'payload_too_large', 'unsupported_media_type', 'upstream_unavailable'],
+    errors: [
+      'invalid_json',
+      'payload_too_large',
+      'unsupported_media_type',
+      'upstream_unavailable',
+      'queue_unavailable',
+    ],
   },
   {
     method: 'get',
@@ -185,6 +197,6 @@ export const JUDGE0_ROUTE_DOCS = defineRoutes([
       },
       400: BAD_FIELDS,
     },
-    errors: [],
+    errors: ['queue_unavailable'],
   },
 ]);

@@ -8,6 +8,7 @@ import { requireJson } from '../../middleware/require-json.js';
 import type { RuntimeCache } from '../../runtimes/runtime-cache.js';
 import { createRouter } from '../../routes/create-router.js';
 import type { SubmissionQueue, SubmissionStore } from '../../submissions/types.js';
+import { guardQueue, guardStore } from '../../submissions/unavailable.js';
 import { aboutBody, configInfoBody } from './info.js';
 import { judge0Language, judge0Languages } from './languages.js';
 import { JUDGE0_STATUSES } from './statuses.js';
@@ -47,9 +48,13 @@ const isTrue = (value: unknown) => value === 'true';
  */
 export function createJudge0Router(deps: Judge0RouterDeps): Router {
   const router = createRouter(JUDGE0_ROUTE_DOCS);
-  const { store, config } = deps;
+  const { config } = deps;
+  // A failing store or queue (Redis) answers 503 queue_unavailable, not 500.
+  const store = guardStore(deps.store);
   const create = createSubmissionCreator({
     ...deps,
+    store,
+    queue: guardQueue(deps.queue),
     newToken: deps.newToken ?? randomUUID,
     now: deps.now ?? (() => new Date()),
   });

@@ -63,18 +63,21 @@ describe('docker-compose.scale.yml', () => {
     expect(proxy.image).toMatch(/^nginx:1\.(2[89]|[3-9]\d)/); // `resolve` in upstreams: 1.27.3+
   });
 
-  it('when the replicas start, then they share the Redis the file starts and trust the one proxy hop', () => {
+  it('when the replicas start, then they share the two Redis the file starts and trust the one proxy hop', () => {
     const gateway = composeService(scale, 'gateway');
     const env = gateway.environment ?? {};
 
     for (const key of Object.keys(env)) expect(CONFIG_KEYS).toContain(key);
     const config = loadConfig(env);
     expect(config.REDIS_URL).toBe('redis://redis:6379');
+    expect(config.SUBMISSIONS_REDIS_URL).toBe('redis://redis-queue:6379');
     expect(config.TRUST_PROXY).toBe(1);
-    expect(isReset(['redis', 'profiles'])).toBe(true);
-    expect(composeService(scale, 'redis').profiles).toEqual([]);
-    expect(composeService(base, 'redis').healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
-    expect(gateway.depends_on?.redis?.condition).toBe('service_healthy');
+    for (const redis of ['redis', 'redis-queue']) {
+      expect(isReset([redis, 'profiles'])).toBe(true);
+      expect(composeService(scale, redis).profiles).toEqual([]);
+      expect(composeService(base, redis).healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+      expect(gateway.depends_on?.[redis]?.condition).toBe('service_healthy');
+    }
   });
 
   it('when every replica runs its full execution limit, then Piston can take all of it', () => {

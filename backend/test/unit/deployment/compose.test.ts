@@ -72,6 +72,27 @@ describe('docker-compose.yml', () => {
     expect(redis.ports).toBeUndefined();
   });
 
+  it('when Redis is wanted, then the submission queue gets a Redis of its own that never evicts and keeps what it holds', () => {
+    const queue = service('redis-queue');
+    const command = queue.command ?? [];
+    const option = (name: string) =>
+      command.includes(name) ? command[command.indexOf(name) + 1] : undefined;
+
+    expect(queue.profiles).toEqual(['redis']);
+    expect(queue.image).toBe(service('redis').image);
+    expect(queue.ports).toBeUndefined();
+    expect(queue.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(command[0]).toBe('redis-server');
+    // BullMQ's "Going to production": noeviction, and AOF persistence.
+    expect(option('--maxmemory-policy')).toBe('noeviction');
+    expect(option('--appendonly')).toBe('yes');
+    // The official image keeps its data in /data.
+    expect(queue.volumes).toEqual(['redis-queue-data:/data']);
+    expect(compose.volumes).toHaveProperty('redis-queue-data');
+    // The cache's Redis keeps evicting: rate limits and cached results want allkeys-lru.
+    expect(service('redis').command).toContain('allkeys-lru');
+  });
+
   it('when any service sets environment variables for the gateway, then the config schema knows them', () => {
     for (const name of ['gateway', 'piston-init']) {
       for (const key of Object.keys(service(name).environment ?? {})) {
