@@ -41,8 +41,12 @@ export interface LiveTranscript {
 }
 
 /**
- * Starts a transcript. `timeouts` are the ones sent to Piston: its `exit` frames carry no status,
- * so a stage SIGKILLed after its whole time limit is reported as the timeout it was (`TO`).
+ * Starts a transcript, before the job's init is sent. `timeouts` are the ones sent to Piston: its
+ * `exit` frames carry no status, so a stage SIGKILLed after its whole time limit is reported as
+ * the timeout it was (`TO`). A stage is timed from the earliest moment it can have started on
+ * Piston (the start of the transcript for the first stage, the previous stage's exit for the
+ * next), not from its `stage` frame: a frame that reached the gateway late (a busy event loop, a
+ * stalled connection) would make the stage look shorter than it was, and its timeout a kill.
  */
 export function createLiveTranscript(
   timeouts: Record<LiveStage, number>,
@@ -50,6 +54,8 @@ export function createLiveTranscript(
 ): LiveTranscript {
   const stages = new Map<LiveStage, StageRecord>();
   let current: LiveStage | undefined;
+  // The earliest a stage starting now can have started on Piston.
+  let earliestStart = now();
 
   function record(stage: LiveStage): StageRecord {
     let entry = stages.get(stage);
@@ -59,7 +65,7 @@ export function createLiveTranscript(
         stderr: '',
         code: null,
         signal: null,
-        startedAt: now(),
+        startedAt: earliestStart,
         exited: false,
       };
       stages.set(stage, entry);
@@ -82,6 +88,7 @@ export function createLiveTranscript(
       entry.code = code;
       entry.signal = signal;
       entry.exited = true;
+      earliestStart = now();
       if (code === null && signal === 'SIGKILL' && now() - entry.startedAt >= timeouts[stage]) {
         entry.status = 'TO';
       }

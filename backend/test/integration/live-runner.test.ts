@@ -181,4 +181,47 @@ describe('LiveRunner', () => {
     expect(t.fake.live.sessions[0]?.jobRunning).toBe(true);
     expect(heapUsedAfterGc() - before).toBeLessThan(cap / 4);
   });
+
+  it('when the result cannot be serialized, then the run fails with internal_error and the process lives on', async () => {
+    // JSON.stringify of a result past V8's string limit threw inside the Piston socket's message
+    // handler, uncaught: the whole process exited (#15 review).
+    const t = await app();
+    const sink = memorySink();
+    const deliver = sink.send.bind(sink);
+    sink.send = (event) => {
+      if (event.type === 'result') throw new RangeError('Invalid string length');
+      deliver(event);
+    };
+    const run = await appLiveRunner(t.app).start(prepared('print("hi")'), sink, {
+      requestId: 'r8',
+    });
+    await run.done;
+    expect(sink.events.at(-1)).toEqual({
+      type: 'error',
+      error: 'The result of the run could not be sent',
+      code: 'internal_error',
+      requestId: 'r8',
+    });
+  });
+
+  it('when Piston stops reading, then stdin waits as one string instead of piling frames onto its socket', async () => {
+    const t = await app({ MAX_STDIN_BYTES: String(16 * 1024 * 1024) });
+    t.fake.live.behave({ mode: 'hang', stopReadingMs: 500 });
+    const sink = memorySink();
+    const run = await appLiveRunner(t.app).start(prepared('reads on'), sink, { requestId: 'r9' });
+    await waitFor(() => Promise.resolve(sink.events.some((event) => event.type === 'stage')));
+    const chunk = 'y'.repeat(64 * 1024);
+    for (let i = 0; i < 256; i += 1) run.write(chunk);
+    const stdin = () =>
+      (t.fake.live.sessions[0]?.received ?? []).flatMap((frame) => {
+        const { type, data } = frame as { type?: string; data?: string };
+        return type === 'data' && typeof data === 'string' ? [data] : [];
+      });
+    const total = () => stdin().reduce((sum, data) => sum + data.length, 0);
+    await waitFor(() => Promise.resolve(total() === 256 * chunk.length), { timeoutMs: 10_000 });
+    // Written one frame per write while Piston read; joined once its socket was behind.
+    expect(stdin().length).toBeLessThan(256);
+    run.kill();
+    await run.done;
+  });
 });
