@@ -13,6 +13,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import type { LiveEvent, LiveSink } from './live-events.js';
 import { createStdinPipe } from './live-stdin.js';
+import { KILLED, killedBeforeStart, utf8Prefix } from './live-run-parts.js';
 import { createLiveTranscript, type Ending } from './live-transcript.js';
 import { openPistonSocket, type PistonFrame, type PistonSocket } from './piston-socket.js';
 
@@ -124,17 +125,6 @@ interface Answer {
   accepted(run: LiveRun): void;
   refused(error: unknown): void;
 }
-
-/** A run killed before Piston took it: its runtime (the one asked for) and a killed result. */
-function killedBeforeStart(prepared: PreparedExecution, sink: LiveSink): LiveRun {
-  const { language, version } = prepared.runtime;
-  sink.send({ type: 'runtime', language, version });
-  const transcript = createLiveTranscript({ compile: 1, run: 1 });
-  sink.send({ type: 'result', result: transcript.result({ language, version }, KILLED) });
-  return { write: () => undefined, kill: () => undefined, done: Promise.resolve() };
-}
-
-const KILLED: Ending = { status: 'killed', error: 'Killed (the client ended the run)' };
 
 /** One job on Piston, from init to the socket's close; `release` frees its slot. */
 function runJob(
@@ -432,15 +422,4 @@ function runJob(
   );
   if (options.signal?.aborted) killOnAbort();
   else options.signal?.addEventListener('abort', killOnAbort, { once: true });
-}
-
-/** The longest prefix of `text` that fits `maxBytes` of UTF-8, never splitting a character. */
-export function utf8Prefix(text: string, maxBytes: number): string {
-  if (maxBytes <= 0) return '';
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return text;
-  let end = maxBytes;
-  // Step back over continuation bytes (10xxxxxx) to the start of the cut character.
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-  return bytes.toString('utf8', 0, end);
 }
