@@ -57,7 +57,7 @@ export interface AppDeps {
   /** Overrides for the health probe's timing (tests). */
   health?: Omit<HealthRouterDeps, 'runtimes' | 'limiter' | 'redis'>;
   /** Overrides for live runs (tests): the SSE ping interval and the slow-reader threshold. */
-  live?: Pick<LiveRunnerDeps, 'maxBufferedBytes'> & { pingMs?: number };
+  live?: Pick<LiveRunnerDeps, 'maxBufferedBytes' | 'slowReaderMs'> & { pingMs?: number };
   /** Overrides for live-run WebSockets (tests): their ping interval and init deadline. */
   liveSocket?: { pingIntervalMs?: number; initTimeoutMs?: number };
 }
@@ -91,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.live?.maxBufferedBytes === undefined
       ? {}
       : { maxBufferedBytes: deps.live.maxBufferedBytes }),
+    ...(deps.live?.slowReaderMs === undefined ? {} : { slowReaderMs: deps.live.slowReaderMs }),
   });
   // Counters in Redis when instances share state, else in this process.
   const storeFor = (name: string): Store =>

@@ -35,6 +35,9 @@ const memoryLimit = int(-1).refine(
   'below 1000 bytes Piston reads as no limit at all (0 KB); use -1 to say "no limit" explicitly, or a number of bytes such as 128000000',
 );
 
+/** The largest MAX_STREAM_OUTPUT_BYTES: 16 MiB. */
+export const MAX_STREAM_OUTPUT_LIMIT = 16 * 1024 * 1024;
+
 /** A byte size written as a plain number of bytes or with a unit (`512kb`, `1mb`). */
 const byteSize = z
   .union([z.number(), z.string()])
@@ -133,8 +136,16 @@ export const ConfigSchema = z
     MAX_CONNECTIONS: positiveInt().default(768),
     /** Piston reads request bodies with body-parser's default 100 KB limit. */
     PISTON_MAX_BODY_BYTES: positiveInt().default(100 * 1024),
-    /** Output (stdout and stderr together) one live run may stream before it is ended (#15). */
-    MAX_STREAM_OUTPUT_BYTES: byteSize.default(1024 * 1024),
+    /**
+     * Output (stdout and stderr together) one live run may stream before it is ended (#15). Its
+     * `result` event carries the output about twice over, JSON-escaped (up to 6 bytes a byte),
+     * and is built in memory: the maximum keeps it far below V8's string limit (~512 MiB).
+     */
+    MAX_STREAM_OUTPUT_BYTES: byteSize
+      .refine((bytes) => bytes <= MAX_STREAM_OUTPUT_LIMIT, {
+        error: `at most 16mb (${MAX_STREAM_OUTPUT_LIMIT} bytes): a live run's result holds its output twice, JSON-escaped, in memory`,
+      })
+      .default(1024 * 1024),
     /** The playground page, `/embed.js` and `/docs` (#16); off for API-only deployments. */
     PLAYGROUND_ENABLED: flag(true),
     /** Test cases one execution may carry (#17). */

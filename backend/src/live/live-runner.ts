@@ -1,12 +1,19 @@
 import type { Logger } from 'pino';
 import { pistonHeaders, type Config } from '../config.js';
 import type { AppError } from '../errors.js';
-import { BadRequestError, UpstreamError, UpstreamTimeoutError } from '../errors.js';
+import {
+  BadRequestError,
+  InternalServerError,
+  UpstreamError,
+  UpstreamTimeoutError,
+} from '../errors.js';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
 import type { PreparedExecution } from '../execution/execution-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import type { LiveEvent, LiveSink } from './live-events.js';
+import { createStdinPipe } from './live-stdin.js';
+import { KILLED, killedBeforeStart, utf8Prefix } from './live-run-parts.js';
 import { createLiveTranscript, type Ending } from './live-transcript.js';
 import { openPistonSocket, type PistonFrame, type PistonSocket } from './piston-socket.js';
 
@@ -58,10 +65,18 @@ export interface LiveRunnerDeps {
   logger: Pick<Logger, 'info' | 'warn'>;
   /** Bytes a sink may hold unsent before the client counts as not keeping up (default 256 KiB). */
   maxBufferedBytes?: number;
+  /** How long a sink may stay over `maxBufferedBytes` before its run is ended (default 2 s). */
+  slowReaderMs?: number;
 }
 
-/** Bytes a client may leave unread before its run is ended. */
+/** Bytes a client may leave unread for longer than DEFAULT_SLOW_READER_MS before its run is ended. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024;
+/**
+ * How long a client may leave more than the buffered bytes unread. One event larger than them is
+ * not slowness (Node counts a write as buffered until the socket took it); still being behind
+ * after this long is.
+ */
+export const DEFAULT_SLOW_READER_MS = 2000;
 /**
  * Largest frame taken from Piston. Piston sends what one pipe read returned (at most 64 KiB, six
  * times that as JSON escapes at worst); anything larger is treated as output over the cap.
@@ -95,7 +110,11 @@ export function createLiveRunner(deps: LiveRunnerDeps): LiveRunner {
             options.signal,
           )
           .catch((error: unknown) => {
-            answer.refused(error);
+            // Killed (or gone) while waiting for a slot: the run ends as any killed run does.
+            if (options.signal?.aborted && !answered) {
+              answered = true;
+              resolve(killedBeforeStart(prepared, sink));
+            } else answer.refused(error);
           });
       });
     },
@@ -126,15 +145,11 @@ function runJob(
   const began = Date.now();
   let runtime: { language: string; version: string } | undefined;
   let clientLive = false;
+  // True once the client has its answer: a refusal, or its last event.
+  let clientDone = false;
   let forwarded = 0;
   let stdinBytes = Buffer.byteLength(request.stdin, 'utf8');
-  let runStarted = false;
-  // Piston writes no stdin from init on its socket: the body's stdin goes when the run starts,
-  // ended by a newline as Piston ends it on POST /api/v2/execute.
-  const pendingStdin: string[] =
-    request.stdin === ''
-      ? []
-      : [request.stdin.endsWith('\n') ? request.stdin : `${request.stdin}\n`];
+  let slowReader: NodeJS.Timeout | undefined;
   let finishClient: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
     finishClient = resolve;
@@ -142,11 +157,14 @@ function runJob(
 
   metrics.liveRuns.inc();
   // Piston may spend both budgets; past them plus the transport margin the gateway ends the job.
+  // Only cleared once both the job and the client are done, so no request waits past it.
   const deadlineMs = request.compile_timeout + request.run_timeout + config.PISTON_TIMEOUT_MS;
   const deadline = setTimeout(() => {
     fail(new UpstreamTimeoutError('The execution engine did not finish the run in time'));
-    endJob();
-    socket.terminate();
+    if (!jobEnded) {
+      endJob();
+      socket.terminate();
+    }
   }, deadlineMs);
   let jobEnded = false;
   let abandoned = false;
@@ -155,9 +173,9 @@ function runJob(
   function endJob(): void {
     if (jobEnded) return;
     jobEnded = true;
-    clearTimeout(deadline);
     metrics.liveRuns.dec();
     release();
+    if (clientDone) clearTimeout(deadline);
   }
 
   /**
@@ -172,8 +190,18 @@ function runJob(
     });
   }
 
-  function send(event: LiveEvent): void {
-    sink.send(event);
+  /** Sends an event; one that cannot be serialized or written fails the run, never the process. */
+  function send(event: LiveEvent): boolean {
+    try {
+      sink.send(event);
+      return true;
+    } catch (error) {
+      logger.warn(
+        { requestId: options.requestId, event: event.type, err: error },
+        'live run: an event could not be sent',
+      );
+      return false;
+    }
   }
 
   /** Ends the run for the client with its result; the job's slot stays until Piston closes. */
@@ -184,13 +212,15 @@ function runJob(
     // Ignored by Piston 3.1.1 (its defect 1), honoured by a Piston that fixes it.
     if (ending) socket.send({ type: 'signal', signal: 'SIGKILL' });
     const result = transcript.result(runtime, ending);
-    send({ type: 'result', result });
-    settle(result.status);
+    if (send({ type: 'result', result })) settle(result.status);
+    else sendError(new InternalServerError('The result of the run could not be sent'));
   }
 
   /** Ends the run with an error: refused before it started, or an `error` event after. */
   function fail(error: AppError): void {
     if (!runtime) {
+      clientDone = true;
+      options.signal?.removeEventListener('abort', killOnAbort);
       answer.refused(error);
       return;
     }
@@ -198,16 +228,30 @@ function runJob(
     clientLive = false;
     stopListening();
     socket.send({ type: 'signal', signal: 'SIGKILL' });
-    send({ type: 'error', error: error.message, code: error.code, requestId: options.requestId });
+    sendError(error);
+  }
+
+  function sendError(error: AppError): void {
+    const { requestId } = options;
+    send({ type: 'error', error: error.message, code: error.code, requestId });
     settle(`error:${error.code}`);
   }
 
-  /** The client went away: kill the run (added once Piston took it, removed once it ended). */
+  /**
+   * The client killed the run or went away: it ends at once in every state. Before Piston took
+   * the job, the client gets the runtime it asked for and a killed result with no output.
+   */
   function killOnAbort(): void {
-    conclude({ status: 'killed', error: 'Killed (the client ended the run)' });
+    if (clientDone) return;
+    if (!runtime) acknowledge(prepared.runtime);
+    conclude(KILLED);
   }
 
   function settle(outcome: string): void {
+    clientDone = true;
+    if (jobEnded) clearTimeout(deadline);
+    clearTimeout(slowReader);
+    transcript.release();
     // The signal lives as long as the client's response, and an idle keep-alive connection keeps
     // that alive: a listener left on it would hold this run (its transcript, up to the output cap)
     // until the connection closes.
@@ -237,16 +281,29 @@ function runJob(
       forwarded += partBytes;
       metrics.liveOutputBytes.inc({ stream }, partBytes);
       transcript.data(stream, part);
-      send({ type: stream, data: part });
+      if (!send({ type: stream, data: part })) {
+        fail(new InternalServerError('The output of the run could not be sent'));
+        return;
+      }
     }
-    if (bytes > room) {
-      conclude({ status: 'output_limit', error: 'Output Limit Exceeded' });
-    } else if (sink.buffered() > maxBuffered) {
+    if (bytes > room) conclude({ status: 'output_limit', error: 'Output Limit Exceeded' });
+    else watchReader();
+  }
+
+  /**
+   * A client over `maxBuffered` unread bytes is given `slowReaderMs` to catch up: a large event
+   * is buffered whole until the socket takes it, however fast the client reads.
+   */
+  function watchReader(): void {
+    if (slowReader || sink.buffered() <= maxBuffered) return;
+    slowReader = setTimeout(() => {
+      slowReader = undefined;
+      if (sink.buffered() <= maxBuffered) return;
       conclude({
         status: 'output_limit',
         error: 'Output Limit Exceeded (the client did not read the output fast enough)',
       });
-    }
+    }, deps.slowReaderMs ?? DEFAULT_SLOW_READER_MS);
   }
 
   function onFrame(frame: PistonFrame): void {
@@ -263,11 +320,7 @@ function runJob(
         if (!clientLive) return;
         transcript.stage(frame.stage);
         send({ type: 'stage', stage: frame.stage });
-        if (frame.stage === 'run') {
-          runStarted = true;
-          for (const data of pendingStdin.splice(0))
-            socket.send({ type: 'data', stream: 'stdin', data });
-        }
+        if (frame.stage === 'run') stdin.start();
         return;
       case 'data':
         if (clientLive) forward(frame.stream, frame.data);
@@ -300,15 +353,12 @@ function runJob(
               `The stdin of a live run is limited to ${config.MAX_STDIN_BYTES} bytes in total`,
             ),
           );
-        } else if (runStarted) socket.send({ type: 'data', stream: 'stdin', data });
-        else pendingStdin.push(data);
+        } else stdin.write(data);
       },
       kill: killOnAbort,
       done,
     };
     answer.accepted(run);
-    if (options.signal?.aborted) run.kill();
-    else options.signal?.addEventListener('abort', killOnAbort, { once: true });
   }
 
   function refusal(message: string): AppError {
@@ -331,6 +381,11 @@ function runJob(
     },
     {
       open() {
+        // Killed while connecting: Piston has no job yet, and is given none.
+        if (clientDone) {
+          socket.terminate();
+          return;
+        }
         // Piston ignores init's stdin on its socket; it is sent as data once the run starts.
         socket.send({ type: 'init', ...request, stdin: '' });
       },
@@ -344,25 +399,27 @@ function runJob(
       failed: fail,
       closed(_code, tooLarge) {
         if (!abandoned) endJob();
-        if (tooLarge) conclude({ status: 'output_limit', error: 'Output Limit Exceeded' });
-        else if (transcript.finished()) conclude();
-        else if (!runtime) {
+        if (!runtime) {
           fail(
-            new UpstreamError('The execution engine closed the connection before taking the run'),
+            new UpstreamError(
+              tooLarge
+                ? 'The execution engine sent a frame over the size limit before taking the run'
+                : 'The execution engine closed the connection before taking the run',
+            ),
           );
-        } else fail(new UpstreamError('The connection to the execution engine was lost mid-run'));
+        } else if (tooLarge) conclude({ status: 'output_limit', error: 'Output Limit Exceeded' });
+        else if (transcript.finished()) conclude();
+        else fail(new UpstreamError('The connection to the execution engine was lost mid-run'));
       },
     },
   );
-}
-
-/** The longest prefix of `text` that fits `maxBytes` of UTF-8, never splitting a character. */
-export function utf8Prefix(text: string, maxBytes: number): string {
-  if (maxBytes <= 0) return '';
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return text;
-  let end = maxBytes;
-  // Step back over continuation bytes (10xxxxxx) to the start of the cut character.
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-  return bytes.toString('utf8', 0, end);
+  // Piston writes the body's stdin on POST /api/v2/execute and then closes it; its socket cannot
+  // close stdin, so the body's stdin is ended by a newline, which lets line readers (input(),
+  // read line) take its last line as Piston's end-of-file does.
+  const stdin = createStdinPipe(
+    socket,
+    request.stdin === '' || request.stdin.endsWith('\n') ? request.stdin : `${request.stdin}\n`,
+  );
+  if (options.signal?.aborted) killOnAbort();
+  else options.signal?.addEventListener('abort', killOnAbort, { once: true });
 }

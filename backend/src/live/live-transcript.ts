@@ -33,11 +33,20 @@ export interface LiveTranscript {
   finished(): boolean;
   /** The final result; `ending` when the gateway cut the run short. */
   result(runtime: { language: string; version: string }, ending?: Ending): ExecuteResponse;
+  /**
+   * Forgets everything recorded: the client has its last event, while the job may hold its slot
+   * (and this transcript, up to the output cap) until Piston closes it or the deadline passes.
+   */
+  release(): void;
 }
 
 /**
- * Starts a transcript. `timeouts` are the ones sent to Piston: its `exit` frames carry no status,
- * so a stage SIGKILLed after its whole time limit is reported as the timeout it was (`TO`).
+ * Starts a transcript, before the job's init is sent. `timeouts` are the ones sent to Piston: its
+ * `exit` frames carry no status, so a stage SIGKILLed after its whole time limit is reported as
+ * the timeout it was (`TO`). A stage is timed from the earliest moment it can have started on
+ * Piston (the start of the transcript for the first stage, the previous stage's exit for the
+ * next), not from its `stage` frame: a frame that reached the gateway late (a busy event loop, a
+ * stalled connection) would make the stage look shorter than it was, and its timeout a kill.
  */
 export function createLiveTranscript(
   timeouts: Record<LiveStage, number>,
@@ -45,6 +54,8 @@ export function createLiveTranscript(
 ): LiveTranscript {
   const stages = new Map<LiveStage, StageRecord>();
   let current: LiveStage | undefined;
+  // The earliest a stage starting now can have started on Piston.
+  let earliestStart = now();
 
   function record(stage: LiveStage): StageRecord {
     let entry = stages.get(stage);
@@ -54,7 +65,7 @@ export function createLiveTranscript(
         stderr: '',
         code: null,
         signal: null,
-        startedAt: now(),
+        startedAt: earliestStart,
         exited: false,
       };
       stages.set(stage, entry);
@@ -77,6 +88,7 @@ export function createLiveTranscript(
       entry.code = code;
       entry.signal = signal;
       entry.exited = true;
+      earliestStart = now();
       if (code === null && signal === 'SIGKILL' && now() - entry.startedAt >= timeouts[stage]) {
         entry.status = 'TO';
       }
@@ -115,6 +127,10 @@ export function createLiveTranscript(
         error: ending.error,
         truncated: mapped.truncated || ending.status === 'output_limit',
       };
+    },
+    release() {
+      stages.clear();
+      current = undefined;
     },
   };
 }

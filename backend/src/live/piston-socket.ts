@@ -65,7 +65,10 @@ export interface PistonSocketHandlers {
 
 /** One WebSocket to Piston's `/api/v2/connect`, speaking its JSON frames. */
 export interface PistonSocket {
-  send(message: Record<string, unknown>): void;
+  /** Sends a frame if the socket is open; `written` is called once it left this process. */
+  send(message: Record<string, unknown>, written?: () => void): void;
+  /** Bytes sent but not yet written to the connection (ws `bufferedAmount`). */
+  buffered(): number;
   /**
    * Stops parsing Piston's frames (the client has had its last event; output is discarded). Past
    * `maxBytes` of discarded frames `overflow` is called once (a program still flooding).
@@ -125,9 +128,10 @@ export function openPistonSocket(
     handlers.closed(code, tooLarge);
   });
   return {
-    send(message) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    send(message, written) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message), () => written?.());
     },
+    buffered: () => ws.bufferedAmount,
     ignoreFrames(maxBytes, overflow) {
       ignoring ??= { left: maxBytes, overflow };
     },

@@ -72,7 +72,8 @@ export function serveLiveSession(
   let phase: Phase = 'init';
   let run: LiveRun | undefined;
   let killed = false;
-  const queued: string[] = [];
+  // Stdin sent before the run started, as one string: its memory is its bytes, not its frames.
+  let queued = '';
   let queuedBytes = 0;
   const controller = new AbortController();
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
@@ -142,7 +143,8 @@ export function serveLiveSession(
       throw error;
     }
     phase = phase === 'closing' ? phase : 'running';
-    for (const data of queued.splice(0)) run.write(data);
+    if (queued !== '') run.write(queued);
+    queued = '';
     if (killed) run.kill();
   }
 
@@ -177,6 +179,8 @@ export function serveLiveSession(
   });
 
   function queueStdin(data: string) {
+    // An empty frame carries nothing for the program: it is not kept (nor counted).
+    if (data === '') return;
     queuedBytes += Buffer.byteLength(data, 'utf8');
     if (queuedBytes > deps.maxStdinBytes) {
       throw new BadRequestError(
@@ -184,7 +188,7 @@ export function serveLiveSession(
         `stdin is larger than ${deps.maxStdinBytes} bytes`,
       );
     }
-    queued.push(data);
+    queued += data;
   }
 
   ws.on('error', () => undefined);

@@ -4,6 +4,7 @@ import { appLiveRunner } from '../../src/app.js';
 import type { PreparedExecution } from '../../src/execution/execution-service.js';
 import type { LiveEvent, LiveSink } from '../../src/live/live-events.js';
 import { useTestApps } from '../support/build-test-app.js';
+import { heapUsedAfterGc } from '../support/heap.js';
 import { waitFor } from '../support/wait-for.js';
 
 const app = useTestApps();
@@ -158,5 +159,69 @@ describe('LiveRunner', () => {
       expect(sink.events.at(-1)).toMatchObject({ type: 'result' });
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     }
+  });
+
+  it('when a run has had its result, then its output is let go while its job still holds the slot', async () => {
+    const cap = 16 * 1024 * 1024;
+    const t = await app({ MAX_STREAM_OUTPUT_BYTES: String(cap), PISTON_TIMEOUT_MS: '300' });
+    t.fake.live.behave({ mode: 'flood', chunkBytes: 64 * 1024 });
+    // A sink that keeps nothing of the output, so only the runner could hold it.
+    const seen: string[] = [];
+    const sink: LiveSink = {
+      send: (event) => seen.push(event.type === 'result' ? event.result.status : event.type),
+      buffered: () => 0,
+    };
+    const flood = prepared('endless printer');
+    flood.request.compile_timeout = 100;
+    const before = heapUsedAfterGc();
+    const run = await appLiveRunner(t.app).start(flood, sink, { requestId: 'r7' });
+    await run.done;
+    expect(seen.at(-1)).toBe('output_limit');
+    // Piston runs the printer on (its defect 3): the slot stays taken until the deadline.
+    expect(t.fake.live.sessions[0]?.jobRunning).toBe(true);
+    expect(heapUsedAfterGc() - before).toBeLessThan(cap / 4);
+  });
+
+  it('when the result cannot be serialized, then the run fails with internal_error and the process lives on', async () => {
+    // JSON.stringify of a result past V8's string limit threw inside the Piston socket's message
+    // handler, uncaught: the whole process exited (#15 review).
+    const t = await app();
+    const sink = memorySink();
+    const deliver = sink.send.bind(sink);
+    sink.send = (event) => {
+      if (event.type === 'result') throw new RangeError('Invalid string length');
+      deliver(event);
+    };
+    const run = await appLiveRunner(t.app).start(prepared('print("hi")'), sink, {
+      requestId: 'r8',
+    });
+    await run.done;
+    expect(sink.events.at(-1)).toEqual({
+      type: 'error',
+      error: 'The result of the run could not be sent',
+      code: 'internal_error',
+      requestId: 'r8',
+    });
+  });
+
+  it('when Piston stops reading, then stdin waits as one string instead of piling frames onto its socket', async () => {
+    const t = await app({ MAX_STDIN_BYTES: String(16 * 1024 * 1024) });
+    t.fake.live.behave({ mode: 'hang', stopReadingMs: 500 });
+    const sink = memorySink();
+    const run = await appLiveRunner(t.app).start(prepared('reads on'), sink, { requestId: 'r9' });
+    await waitFor(() => Promise.resolve(sink.events.some((event) => event.type === 'stage')));
+    const chunk = 'y'.repeat(64 * 1024);
+    for (let i = 0; i < 256; i += 1) run.write(chunk);
+    const stdin = () =>
+      (t.fake.live.sessions[0]?.received ?? []).flatMap((frame) => {
+        const { type, data } = frame as { type?: string; data?: string };
+        return type === 'data' && typeof data === 'string' ? [data] : [];
+      });
+    const total = () => stdin().reduce((sum, data) => sum + data.length, 0);
+    await waitFor(() => Promise.resolve(total() === 256 * chunk.length), { timeoutMs: 10_000 });
+    // Written one frame per write while Piston read; joined once its socket was behind.
+    expect(stdin().length).toBeLessThan(256);
+    run.kill();
+    await run.done;
   });
 });

@@ -320,7 +320,11 @@ describe('GET /api/execute/ws', () => {
     const closed = await client.closed;
 
     expect(closed.code).toBe(1011);
-    expect(client.frames.at(-1)).toMatchObject({ type: 'error', code: expect.any(String) });
+    expect(client.frames.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'upstream_error',
+      error: 'The connection to the execution engine was lost mid-run',
+    });
   });
 
   it('when the peer stops answering pings, then it is dropped', async () => {

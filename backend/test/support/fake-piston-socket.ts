@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { FIXTURES_DIR } from './fixtures.js';
@@ -18,14 +19,25 @@ export interface WsTranscript {
  * - `hang`: runtime and the run stage, then nothing, and never a close;
  * - `silent`: no answer to init at all (not even `runtime`);
  * - `drop`: runtime and the run stage, then the TCP connection is destroyed (no close frame);
- * - `never-close`: the transcript, but no close at its end.
+ * - `never-close`: the transcript, but no close at its end;
+ * - `script`: the given frames (`message` as JSON, a string as it is), each `delayMs` after the
+ *   one before, then a close 4999 unless `close` is false;
+ * - `hang` with `stopReading`: the stand-in also stops reading its socket (a Piston behind).
  */
 export type FakeSocketMode =
   | { mode: 'flood'; chunkBytes?: number }
-  | { mode: 'hang' }
+  | { mode: 'hang'; stopReadingMs?: number }
+  | { mode: 'script'; frames: ScriptedFrame[]; close?: boolean }
   | { mode: 'silent' }
   | { mode: 'drop' }
   | { mode: 'never-close' };
+
+/** One frame of a `script`: sent `delayMs` after the previous one. */
+export interface ScriptedFrame {
+  delayMs?: number;
+  /** A frame as JSON, or a string sent as it is (not JSON, or larger than any frame should be). */
+  message: unknown;
+}
 
 /** What the stand-in saw of one session. */
 export interface FakeSocketSession {
@@ -121,7 +133,7 @@ export function attachFakePistonSocket(
     sessions.push(session);
     const behaviour = mode;
     let init: Record<string, unknown> | undefined;
-    let stdinFrames = 0;
+    let stdinChars = 0;
     let onStdin: (() => void) | undefined;
     const send = (message: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -162,7 +174,7 @@ export function attachFakePistonSocket(
       if (!init) return closeWith(4003, 'Not yet initialized');
       if (message.type === 'data') {
         if (message.stream !== 'stdin') return closeWith(4004, 'Can only write to stdin');
-        stdinFrames += 1;
+        stdinChars += typeof message.data === 'string' ? message.data.length : 0;
         onStdin?.();
       }
       // Signals are accepted and ignored, as Piston 3.1.1 ignores them (its defect 1).
@@ -180,6 +192,10 @@ export function attachFakePistonSocket(
         return closeWith(4002, 'Notified Error');
       }
       if (behaviour?.mode === 'silent') return;
+      if (behaviour?.mode === 'script') {
+        session.jobRunning = true;
+        return script(behaviour.frames, behaviour.close ?? true);
+      }
       session.jobRunning = true;
       peak = Math.max(peak, running());
       const head = [
@@ -205,7 +221,9 @@ export function attachFakePistonSocket(
         program === LIVE_PROGRAMS.flood ? { mode: 'flood' } : behaviour;
       switch (chosen?.mode) {
         case 'hang':
-          return head.forEach(send);
+          head.forEach(send);
+          if (chosen.stopReadingMs !== undefined) pauseReading(chosen.stopReadingMs);
+          return;
         case 'drop':
           head.forEach(send);
           return later(20, () => {
@@ -227,6 +245,28 @@ export function attachFakePistonSocket(
       const args = Array.isArray(init.args) ? init.args.map(String) : [];
       const ran = answer?.({ program: programOf(init) ?? '', stdin, args });
       return ran ? transcriptOf(ran, runtime) : defaultTranscript(runtime);
+    }
+
+    function script(frames: ScriptedFrame[], close: boolean): void {
+      const [frame, ...rest] = frames;
+      if (!frame) {
+        endJob();
+        if (close) closeWith(4999, 'Job Completed');
+        return;
+      }
+      later(frame.delayMs ?? 0, () => {
+        if (ws.readyState !== ws.OPEN) return;
+        const { message } = frame;
+        ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+        script(rest, close);
+      });
+    }
+
+    /** Stops reading the socket for a while, as a Piston whose event loop is behind. */
+    function pauseReading(ms: number): void {
+      const raw = (ws as unknown as { _socket: Socket })._socket;
+      raw.pause();
+      later(ms, () => raw.resume());
     }
 
     function flood(chunkBytes: number, until: number): void {
@@ -273,15 +313,17 @@ export function attachFakePistonSocket(
           return; // a signal: Piston 3.1.1 ignores it
         }
         if (step.dir === 'client') {
-          // The recording waited for the client's stdin here: so does the replay.
-          needed += 1;
+          // The recording waited for the client's stdin here: so does the replay (for as many
+          // characters, however the client framed them, as a program reading a pipe would).
+          const data = (step.message as { data?: unknown }).data;
+          needed += typeof data === 'string' ? data.length : 0;
           clock = step.at_ms;
-          if (stdinFrames >= needed) {
+          if (stdinChars >= needed) {
             next();
             return;
           }
           onStdin = () => {
-            if (stdinFrames < needed) return;
+            if (stdinChars < needed) return;
             onStdin = undefined;
             next();
           };

@@ -160,6 +160,14 @@ describe('settings of live runs, tests and async submissions', () => {
   it('when MAX_STREAM_OUTPUT_BYTES has a unit, then it becomes bytes', () => {
     expect(loadConfig({ MAX_STREAM_OUTPUT_BYTES: '64kb' }).MAX_STREAM_OUTPUT_BYTES).toBe(65_536);
   });
+
+  it('when MAX_STREAM_OUTPUT_BYTES is over 16mb, then it is rejected saying why', () => {
+    // A 256mb cap let one result event outgrow V8's string limit and crash the process (#15).
+    expect(() => loadConfig({ MAX_STREAM_OUTPUT_BYTES: '256mb' })).toThrow(
+      /MAX_STREAM_OUTPUT_BYTES: at most 16mb/,
+    );
+    expect(loadConfig({ MAX_STREAM_OUTPUT_BYTES: '16mb' }).MAX_STREAM_OUTPUT_BYTES).toBe(16 << 20);
+  });
 });
 
 describe('METRICS_PORT', () => {

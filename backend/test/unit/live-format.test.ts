@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { utf8Prefix } from '../../src/live/live-runner.js';
+import { utf8Prefix } from '../../src/live/live-run-parts.js';
 import { createLiveTranscript } from '../../src/live/live-transcript.js';
 import { formatEvent } from '../../src/live/sse-sink.js';
 
