@@ -239,7 +239,8 @@ describe('request ids, security headers, compression and logs', () => {
     expect(res.headers['content-security-policy']).toBeDefined();
   });
 
-  it('when a response is large and the client accepts gzip, then it is compressed', async () => {
+  /** A gateway whose language list is well over compression's 1 KiB threshold. */
+  async function appWithManyLanguages() {
     const { app: gateway, fake } = await app();
     fake.runtimes.push(
       ...Array.from({ length: 60 }, (_, i) => ({
@@ -248,6 +249,11 @@ describe('request ids, security headers, compression and logs', () => {
         aliases: [`alias-${i}`],
       })),
     );
+    return gateway;
+  }
+
+  it('when a response is large and the client accepts gzip, then it is compressed', async () => {
+    const gateway = await appWithManyLanguages();
 
     const res = await request(gateway).get('/api/execute/languages').set('Accept-Encoding', 'gzip');
 
@@ -256,14 +262,7 @@ describe('request ids, security headers, compression and logs', () => {
   });
 
   it('when a large response goes to a client that accepts no coding, then it is sent as it is', async () => {
-    const { app: gateway, fake } = await app();
-    fake.runtimes.push(
-      ...Array.from({ length: 60 }, (_, i) => ({
-        language: `lang${i}`,
-        version: '1.0.0',
-        aliases: [`alias-${i}`],
-      })),
-    );
+    const gateway = await appWithManyLanguages();
 
     const res = await request(gateway).get('/api/execute/languages').unset('Accept-Encoding');
 

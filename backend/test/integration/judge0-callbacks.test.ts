@@ -10,13 +10,9 @@ import {
   TEST_WEBHOOK_SECRET,
   type WebhookReceiver,
 } from '../support/webhook-receiver.js';
+import { testRedisUrl } from '../support/redis-server.js';
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log(
-    'Redis-mode Judge0 tests skipped: REDIS_URL is not set (.ci/run starts a Redis and sets it)',
-  );
-}
+const REDIS_URL = testRedisUrl('Redis-mode Judge0 tests');
 
 const app = useTestApps();
 const PY = 71;

@@ -5,11 +5,9 @@ import { useTestApps, type TestApp } from '../support/build-test-app.js';
 import { loadFixture } from '../support/fixtures.js';
 import { scrapeMetrics } from '../support/scrape-metrics.js';
 import { waitFor } from '../support/wait-for.js';
+import { testRedisUrl } from '../support/redis-server.js';
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log('Piston-compat Redis test skipped: REDIS_URL is not set (.ci/run sets it)');
-}
+const REDIS_URL = testRedisUrl('Piston-compat Redis test');
 
 const build = useTestApps();
 

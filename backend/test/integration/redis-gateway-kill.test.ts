@@ -11,13 +11,9 @@ import {
   TEST_WEBHOOK_SECRET,
   type WebhookReceiver,
 } from '../support/webhook-receiver.js';
+import { testRedisUrl } from '../support/redis-server.js';
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log(
-    'Gateway kill tests skipped: REDIS_URL is not set (.ci/run starts a Redis and sets it)',
-  );
-}
+const REDIS_URL = testRedisUrl('Gateway kill tests');
 
 const PY = 71;
 /** A killed instance's job is taken over within about twice this (docs/submissions-redis.md). */

@@ -16,13 +16,9 @@ import {
   TEST_WEBHOOK_SECRET,
   type WebhookReceiver,
 } from '../support/webhook-receiver.js';
+import { testRedisUrl } from '../support/redis-server.js';
 
-const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) {
-  console.log(
-    'Redis submission tests skipped: REDIS_URL is not set (.ci/run starts a Redis and sets it)',
-  );
-}
+const REDIS_URL = testRedisUrl('Redis submission tests');
 
 const FAST_RETRIES = { firstRetryMs: 20, factor: 3, maxDelayMs: 10_000 };
 

@@ -5,6 +5,17 @@ import { afterEach } from 'vitest';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';
 
+/**
+ * The test Redis (`REDIS_URL`, which .ci/run starts and sets), or undefined after printing why the
+ * tests named `what` are skipped.
+ */
+export function testRedisUrl(what: string): string | undefined {
+  const url = process.env.REDIS_URL;
+  if (!url)
+    console.log(`${what} skipped: REDIS_URL is not set (.ci/run starts a Redis and sets it)`);
+  return url;
+}
+
 /** Whether a redis-server binary is on PATH (tests that start their own Redis skip without). */
 export const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
 
