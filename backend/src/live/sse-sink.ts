@@ -1,4 +1,6 @@
 import type { Response } from 'express';
+import type { ExecuteResponse } from '../schemas/execute-response.js';
+import { jsonPieces, type JsonPiece } from './json-pieces.js';
 import type { LiveEvent, LiveSink } from './live-events.js';
 
 /** How often a quiet stream gets a comment line, so proxies do not close it. */
@@ -43,7 +45,15 @@ export function createSseSink(res: Response, options: { pingMs?: number } = {}):
     send(event) {
       if (!open) start();
       if (res.writableEnded || res.destroyed) return;
-      res.write(formatEvent(event));
+      if (event.type !== 'result') {
+        res.write(formatEvent(event));
+        return;
+      }
+      // The result holds the output twice; its pieces share one encoding of it (see jsonPieces)
+      // and go out corked, together, without being copied into one string first.
+      res.cork();
+      for (const piece of resultPieces(event.result)) res.write(piece);
+      res.uncork();
     },
     buffered: () => res.writableLength,
     started: () => open,
@@ -59,4 +69,9 @@ export function formatEvent(event: LiveEvent): string {
   const { type, ...payload } = event;
   const data = event.type === 'result' ? event.result : payload;
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** A `result` event as pieces whose text is `formatEvent`'s for it (see jsonPieces). */
+export function resultPieces(result: ExecuteResponse): JsonPiece[] {
+  return ['event: result\ndata: ', ...jsonPieces(result), '\n\n'];
 }

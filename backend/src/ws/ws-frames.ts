@@ -4,6 +4,7 @@ import { BadRequestError, toErrorBody } from '../errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../middleware/json-text.js';
 import { parseBody } from '../middleware/validate.js';
 import { ExecuteRequestSchema, type ExecuteRequest } from '../schemas/execute-request.js';
+import { jsonPieces, type JsonPiece } from '../live/json-pieces.js';
 import type { LiveEvent } from '../live/live-events.js';
 
 /** WebSocket close codes the gateway uses (RFC 6455 §7.4.1). */
@@ -94,6 +95,14 @@ function invalidFrame(message: string, field = 'type'): BadRequestError {
 /** The wire frame of a live event: the SSE payloads, with `type` naming the event. */
 export function eventFrame(event: LiveEvent): string {
   return JSON.stringify(event);
+}
+
+/**
+ * A live event's frame as the fragments of one text message (RFC 6455 §5.4): one for most
+ * events; for `result`, pieces that share one encoding of its output (see jsonPieces).
+ */
+export function eventFragments(event: LiveEvent): JsonPiece[] {
+  return event.type === 'result' ? jsonPieces(event) : [eventFrame(event)];
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   CLOSE,
   closeCodeFor,
   errorFrame,
-  eventFrame,
+  eventFragments,
   parseInitFrame,
   parseRunFrame,
 } from './ws-frames.js';
@@ -120,7 +120,10 @@ export function serveLiveSession(
   const sink: LiveSink = {
     send(event) {
       if (phase === 'closing') return;
-      ws.send(eventFrame(event));
+      const fragments = eventFragments(event);
+      fragments.forEach((fragment, i) => {
+        ws.send(fragment, { binary: false, fin: i === fragments.length - 1 });
+      });
       if (event.type === 'result') close(CLOSE.normal);
       else if (event.type === 'error') close(closeCodeFor(event.code, statusOf(event.code)));
     },

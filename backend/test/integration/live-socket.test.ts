@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { useTestServers, type TestApp } from '../support/build-test-app.js';
+import { postExecute, useTestServers, type TestApp } from '../support/build-test-app.js';
 import { waitFor } from '../support/wait-for.js';
 
 const { app, serve } = useTestServers();
@@ -9,6 +9,8 @@ const HELLO = { language: 'python', code: 'print("Hello, World!")' };
 const INTERACTIVE =
   'name = input("name? ")\nprint("hello", name, flush=True)\nage = input()\nprint("age", age)';
 const KEY = 'k-0123456789abcdef';
+/** Output long enough to be sent as pieces (see jsonPieces), with escapes and non-Latin-1 text. */
+const LONG_OUTPUT = 'line "quoted" \\ tab\t é 😀\n'.repeat(3000);
 
 /** A client socket with every frame and the close it received, and how the handshake went. */
 interface Client {
@@ -75,6 +77,20 @@ describe('GET /api/execute/ws', () => {
       type: 'result',
       result: { success: true, output: 'Hello, World!\n', status: 'ok' },
     });
+  });
+
+  it('when the output is long, then the result, sent in fragments, arrives as one frame equal to the answer of POST /api/execute', async () => {
+    const body = { language: 'python', code: 'print(LONG)' };
+    const t = await app({}, { stdoutByProgram: { [body.code]: LONG_OUTPUT } });
+    const client = await open(t);
+
+    send(client, { type: 'init', ...body });
+    expect((await client.closed).code).toBe(1000);
+
+    const sync = (await postExecute(t, body)).body as { run: Record<string, unknown> };
+    const run = { ...sync.run, cpuTimeMs: null, wallTimeMs: null, memoryBytes: null };
+    expect(types(client)).toEqual(['runtime', 'stage', 'stdout', 'exit', 'result']);
+    expect(client.frames.at(-1)).toEqual({ type: 'result', result: { ...sync, run } });
   });
 
   it('when the program asks for input, then stdin frames answer it', async () => {

@@ -7,6 +7,8 @@ import { waitFor } from '../support/wait-for.js';
 const { app, serve } = useTestServers();
 
 const HELLO = { language: 'python', code: 'print("Hello, World!")' };
+/** Output long enough to be sent as pieces (see jsonPieces), with escapes and non-Latin-1 text. */
+const LONG_OUTPUT = 'line "quoted" \\ tab\t é 😀\n'.repeat(3000);
 
 async function stream(t: TestApp, body: unknown, headers: Record<string, string> = {}) {
   const { port } = await serve(t);
@@ -49,6 +51,16 @@ describe('POST /api/execute/stream', () => {
     const live = events.at(-1)?.data as Record<string, unknown>;
     expect(live).toEqual(withoutResources(sync.body as Record<string, unknown>));
     expect(live.run).toMatchObject({ cpuTimeMs: null, wallTimeMs: null, memoryBytes: null });
+  });
+
+  it('when the output is long, then the result, written in pieces, still equals the answer of POST /api/execute', async () => {
+    const body = { language: 'python', code: 'print(LONG)' };
+    const t = await app({}, { stdoutByProgram: { [body.code]: LONG_OUTPUT } });
+    const events = await finished(await stream(t, body));
+    const sync = await postExecute(t, body);
+    const live = events.at(-1)?.data as Record<string, unknown>;
+    expect(live.output).toBe(LONG_OUTPUT);
+    expect(live).toEqual(withoutResources(sync.body as Record<string, unknown>));
   });
 
   it('when the request reaches Piston, then init carries the prepared request, no stdin, and the auth header', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { utf8Prefix } from '../../src/live/live-run-parts.js';
 import { createLiveTranscript } from '../../src/live/live-transcript.js';
-import { formatEvent } from '../../src/live/sse-sink.js';
+import type { JsonPiece } from '../../src/live/json-pieces.js';
+import { formatEvent, resultPieces } from '../../src/live/sse-sink.js';
+import { eventFragments, eventFrame } from '../../src/ws/ws-frames.js';
 
 describe('utf8Prefix', () => {
   it('when the cut falls inside a character, then the whole character is left out', () => {
@@ -19,6 +21,27 @@ describe('formatEvent', () => {
     expect(formatEvent({ type: 'stdout', data: 'a\nb\r\n' })).toBe(
       'event: stdout\ndata: {"data":"a\\nb\\r\\n"}\n\n',
     );
+  });
+});
+
+describe('result pieces', () => {
+  const joined = (pieces: JsonPiece[]) =>
+    Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString();
+  const output = 'é😀 "quoted"\n'.repeat(4000);
+  const transcript = createLiveTranscript({ compile: 100, run: 1000 });
+  transcript.stage('run');
+  transcript.data('stdout', output);
+  transcript.exit('run', 0, null);
+  const result = transcript.result({ language: 'python', version: '3' });
+
+  it('when a result is written in pieces, then the SSE event is the text formatEvent makes', () => {
+    expect(joined(resultPieces(result))).toBe(formatEvent({ type: 'result', result }));
+  });
+
+  it('when a result is sent in fragments, then the WebSocket message is the frame eventFrame makes', () => {
+    const fragments = eventFragments({ type: 'result', result });
+    expect(fragments.length).toBeGreaterThan(1);
+    expect(joined(fragments)).toBe(eventFrame({ type: 'result', result }));
   });
 });
 
