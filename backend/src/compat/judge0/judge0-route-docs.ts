@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../../errors.js';
 import { defineRoutes, type ResponseDoc, type RouteDoc } from '../../openapi/route-docs.js';
 import {
   Judge0ErrorSchema,
@@ -29,6 +30,15 @@ const BAD_FIELDS: ResponseDoc = {
     examples: { fields: { summary: 'Unknown field', value: { error: 'invalid fields: [nope]' } } },
   },
 };
+
+/** The gateway's own errors of the two routes that accept submissions (one, or a batch). */
+const SUBMIT_ERRORS: ErrorCode[] = [
+  'invalid_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'upstream_unavailable',
+  'queue_unavailable',
+];
 
 const QUEUE_FULL: ResponseDoc = {
   description: 'Judge0\'s `{"error":"queue is full"}`: MAX_SUBMISSION_QUEUE are waiting.',
@@ -119,13 +129,7 @@ export const JUDGE0_ROUTE_DOCS = defineRoutes([
       422: unprocessable(Judge0FieldErrorsSchema, false),
       503: QUEUE_FULL,
     },
-    errors: [
-      'invalid_json',
-      'payload_too_large',
-      'unsupported_media_type',
-      'upstream_unavailable',
-      'queue_unavailable',
-    ],
+    errors: SUBMIT_ERRORS,
   },
   {
     method: 'get',
@@ -170,13 +174,7 @@ export const JUDGE0_ROUTE_DOCS = defineRoutes([
       422: unprocessable(z.array(Judge0FieldErrorsSchema), true),
       503: QUEUE_FULL,
     },
-    errors: [
-      'invalid_json',
-      'payload_too_large',
-      'unsupported_media_type',
-      'upstream_unavailable',
-      'queue_unavailable',
-    ],
+    errors: SUBMIT_ERRORS,
   },
   {
     method: 'get',
