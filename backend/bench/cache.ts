@@ -66,9 +66,13 @@ function printRounds(rounds: readonly CacheRound[]): void {
 /** Cache hits side by side with /health, alternating, on one gateway with the result cache on. */
 export const cacheSection: BenchSection = {
   name: 'cache',
-  async run({ rounds: count, durationS, warmupS }) {
+  async run({ rounds: count, durationS, warmupS, nodeFlags }) {
     const piston = await startFakePistonProcess(50);
-    const gateway = await startGatewayProcess(piston.url, { RESULT_CACHE_TTL_MS: '600000' });
+    const gateway = await startGatewayProcess(
+      piston.url,
+      { RESULT_CACHE_TTL_MS: '600000' },
+      nodeFlags,
+    );
     try {
       await fetch(`${gateway.url}/api/execute`, {
         method: 'POST',

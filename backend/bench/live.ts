@@ -169,13 +169,14 @@ function printRounds(rounds: readonly LiveRound[]): void {
 /** Alternating direct and gateway samples, then the flood, in each round. */
 export const liveSection: BenchSection = {
   name: 'live',
-  async run({ rounds: count, quick }) {
+  async run({ rounds: count, quick, nodeFlags }) {
     console.log('\n## live: first-write delay and memory under endless printers\n');
     const piston = await startFakePistonProcess(0);
-    const gateway = await startGatewayProcess(piston.url, {
-      MAX_CONCURRENT_EXECUTIONS: String(PRINTERS),
-      LOG_LEVEL: 'warn',
-    });
+    const gateway = await startGatewayProcess(
+      piston.url,
+      { MAX_CONCURRENT_EXECUTIONS: String(PRINTERS), LOG_LEVEL: 'warn' },
+      nodeFlags,
+    );
     const samples = quick ? 30 : 200;
     const rounds: LiveRound[] = [];
     try {

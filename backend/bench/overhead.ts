@@ -143,10 +143,11 @@ export function formatRow({ delayMs, connections, rounds }: OverheadRow): string
 async function measureDelay(delayMs: number, settings: BenchSettings): Promise<OverheadRow[]> {
   const piston = await startFakePistonProcess(delayMs);
   // The concurrency limit is measured by the overload bench; here it must not be the bottleneck.
-  const gateway = await startGatewayProcess(piston.url, {
-    MAX_CONCURRENT_EXECUTIONS: '1024',
-    MAX_QUEUE_SIZE: '1024',
-  });
+  const gateway = await startGatewayProcess(
+    piston.url,
+    { MAX_CONCURRENT_EXECUTIONS: '1024', MAX_QUEUE_SIZE: '1024' },
+    settings.nodeFlags,
+  );
   const bare = await startBareProxyProcess(piston.url);
   type Side = Omit<LoadOptions, 'connections' | 'durationSeconds'>;
   const direct: Side = { url: `${piston.url}/api/v2/execute`, method: 'POST', body: PISTON_BODY };

@@ -21,9 +21,13 @@ const LIMIT_ON = {
 };
 const LIMIT_OFF = { MAX_CONCURRENT_EXECUTIONS: '100000', MAX_QUEUE_SIZE: '0' };
 
-async function once(env: Record<string, string>, durationS: number): Promise<OpenLoopResult> {
+async function once(
+  env: Record<string, string>,
+  durationS: number,
+  nodeFlags?: readonly string[],
+): Promise<OpenLoopResult> {
   const piston = await startFakePistonProcess(JOB_MS, JOBS);
-  const gateway = await startGatewayProcess(piston.url, env);
+  const gateway = await startGatewayProcess(piston.url, env, nodeFlags);
   let n = 0;
   try {
     return await runOpenLoop({
@@ -109,7 +113,7 @@ export function overloadTargets(on: readonly OpenLoopResult[], off: OpenLoopResu
 /** The overload comparison: limit on in every round, limit off once as the baseline. */
 export const overloadSection: BenchSection = {
   name: 'overload',
-  async run({ rounds, overloadS }) {
+  async run({ rounds, overloadS, nodeFlags }) {
     console.log(
       `\n## Overload: Piston runs ${JOBS} jobs of ${JOB_MS} ms at once (capacity ${CAPACITY}/s), offered ${OFFERED}/s for ${overloadS} s; limit on ${rounds} times, then off once\n`,
     );
@@ -127,11 +131,11 @@ export const overloadSection: BenchSection = {
     );
     const on: OpenLoopResult[] = [];
     for (let i = 0; i < rounds; i += 1) {
-      const r = await once(LIMIT_ON, overloadS);
+      const r = await once(LIMIT_ON, overloadS, nodeFlags);
       on.push(r);
       printRun(`limit on (${JOBS} in flight, queue 64, ${QUEUE_TIMEOUT_MS} ms), round ${i + 1}`, r);
     }
-    const off = await once(LIMIT_OFF, overloadS);
+    const off = await once(LIMIT_OFF, overloadS, nodeFlags);
     printRun('limit off', off);
     return overloadTargets(on, off);
   },

@@ -56,22 +56,27 @@ export function startBareProxyProcess(pistonUrl: string): Promise<Child> {
 }
 
 /** `npm start` as argv after `node`: the bench runs the gateway exactly as production does. */
-function startArguments(): string[] {
+function startArguments(nodeFlags?: readonly string[]): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
   const [node, ...args] = pkg.scripts.start.split(' ');
   if (node !== 'node') throw new Error(`npm start is not a node command: ${pkg.scripts.start}`);
-  return args;
+  // BENCH_NODE_FLAGS: the same script, with these flags in place of npm start's.
+  return nodeFlags ? [...nodeFlags, ...args.filter((arg) => !arg.startsWith('-'))] : args;
 }
 
-/** Starts the built gateway (as `npm start` does) against a Piston URL and waits until ready. */
+/**
+ * Starts the built gateway (as `npm start` does, or with `nodeFlags` instead of its flags)
+ * against a Piston URL and waits until ready.
+ */
 export async function startGatewayProcess(
   pistonUrl: string,
   env: Record<string, string> = {},
+  nodeFlags?: readonly string[],
 ): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, startArguments(), {
+  const child = spawn(process.execPath, startArguments(nodeFlags), {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -32,6 +32,11 @@ const settings = settingsOrExit();
 console.log(
   `# npm run bench (node ${process.version}, ${new Date().toISOString()}, ${settings.rounds} rounds${settings.quick ? ', QUICK: short runs that prove the code paths, not measurements' : ''})`,
 );
+if (settings.nodeFlags) {
+  console.log(
+    `# the gateway runs with BENCH_NODE_FLAGS=${settings.nodeFlags.join(' ')}, not npm start's`,
+  );
+}
 const results: TargetResult[] = [];
 for (const name of settings.only) {
   const section = SECTIONS[name as keyof typeof SECTIONS];

@@ -90,7 +90,7 @@ export async function startRedis(): Promise<{ url: string; process: ChildProcess
 /** One gateway in memory against two sharing a Redis, 64 connections in all, alternating. */
 export const scaleSection: BenchSection = {
   name: 'scale',
-  async run({ rounds: count, durationS, warmupS }) {
+  async run({ rounds: count, durationS, warmupS, nodeFlags }) {
     console.log(
       `\n## Two instances on Redis (0 ms Piston, 64 connections in all): ${count} alternating rounds of ${durationS} s; median (range)\n`,
     );
@@ -103,12 +103,12 @@ export const scaleSection: BenchSection = {
     try {
       const piston = await startFakePistonProcess(0);
       children.push(piston);
-      const single = await startGatewayProcess(piston.url, UNLIMITED);
+      const single = await startGatewayProcess(piston.url, UNLIMITED, nodeFlags);
       children.push(single);
       const env = { ...UNLIMITED, REDIS_URL: redis.url };
       const pair = [
-        await startGatewayProcess(piston.url, env),
-        await startGatewayProcess(piston.url, env),
+        await startGatewayProcess(piston.url, env, nodeFlags),
+        await startGatewayProcess(piston.url, env, nodeFlags),
       ];
       children.push(...pair);
       const load = (gateway: Child, connections: number, durationSeconds: number) =>

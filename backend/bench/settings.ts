@@ -22,6 +22,8 @@ export interface BenchSettings {
   strict: boolean;
   /** Short runs that prove the code paths work; their numbers are not measurements. */
   quick: boolean;
+  /** Node flags for the gateway instead of `npm start`'s (to weigh a V8 setting); unset: those. */
+  nodeFlags?: string[];
 }
 
 /** Which sections run by default, in this order. */
@@ -52,6 +54,15 @@ function list(name: string, raw: string, allowZero: boolean): number[] {
 }
 
 const truthy = (value: string | undefined) => value === '1' || value === 'true';
+
+/** BENCH_NODE_FLAGS, space-separated; only flags, so it cannot replace the gateway's script. */
+function nodeFlags(raw: string | undefined): { nodeFlags?: string[] } {
+  if (raw === undefined || raw.trim() === '') return {};
+  const flags = raw.trim().split(/\s+/);
+  const bad = flags.find((flag) => !flag.startsWith('--'));
+  if (bad !== undefined) throw new Error(`BENCH_NODE_FLAGS holds "${bad}", which is not a --flag`);
+  return { nodeFlags: flags };
+}
 
 /** Reads the bench's settings from its command-line flags and environment; throws on bad values. */
 export function loadBenchSettings(
@@ -89,6 +100,7 @@ export function loadBenchSettings(
       .map((name) => (name === 'redis' ? 'scale' : name)),
     strict: values.strict ?? truthy(env.BENCH_STRICT),
     quick,
+    ...nodeFlags(env.BENCH_NODE_FLAGS),
   };
   for (const name of settings.only) {
     if (!(SECTION_NAMES as readonly string[]).includes(name)) {

@@ -154,7 +154,7 @@ function printRounds(rounds: readonly SubmissionsRound[]): void {
 /** 1,000 async submissions through the queue against the same work sent synchronously. */
 export const submissionsSection: BenchSection = {
   name: 'submissions',
-  async run({ rounds: count }) {
+  async run({ rounds: count, nodeFlags }) {
     console.log(
       `\n## ${SUBMISSIONS} submissions, async through BullMQ vs sync (${PISTON_DELAY_MS} ms Piston, ${CONNECTIONS} connections, Redis): ${count} rounds; median (range)\n`,
     );
@@ -165,12 +165,16 @@ export const submissionsSection: BenchSection = {
     const redis = await startRedis();
     const piston = await startFakePistonProcess(PISTON_DELAY_MS);
     const receiver = await startReceiver();
-    const gateway = await startGatewayProcess(piston.url, {
-      REDIS_URL: redis.url,
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      MAX_SUBMISSION_QUEUE: String(SUBMISSIONS * 2),
-      RESULT_CACHE_TTL_MS: '0',
-    });
+    const gateway = await startGatewayProcess(
+      piston.url,
+      {
+        REDIS_URL: redis.url,
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        MAX_SUBMISSION_QUEUE: String(SUBMISSIONS * 2),
+        RESULT_CACHE_TTL_MS: '0',
+      },
+      nodeFlags,
+    );
     try {
       const rounds: SubmissionsRound[] = [];
       for (let i = 0; i < count; i += 1) rounds.push(await round(gateway.url, receiver, i));

@@ -181,6 +181,15 @@ describe('loadBenchSettings', () => {
     expect(loadBenchSettings({ BENCH_QUICK: '1', BENCH_DURATION_S: '3' }).durationS).toBe(3);
   });
 
+  it("when BENCH_NODE_FLAGS is set, then the gateway gets those flags instead of npm start's", () => {
+    expect(loadBenchSettings({}).nodeFlags).toBeUndefined();
+    expect(
+      loadBenchSettings({
+        BENCH_NODE_FLAGS: ' --max-semi-space-size=16  --max-old-space-size=256 ',
+      }).nodeFlags,
+    ).toEqual(['--max-semi-space-size=16', '--max-old-space-size=256']);
+  });
+
   it('when the sections are named, then the old name redis means scale', () => {
     expect(loadBenchSettings({ BENCH_ONLY: 'cache, redis' }).only).toEqual(['cache', 'scale']);
     expect(loadBenchSettings({}, ['--only', 'overhead']).only).toEqual(['overhead']);
@@ -195,6 +204,7 @@ describe('loadBenchSettings', () => {
     [{ BENCH_ONLY: 'overhead,speed' }, [], /unknown bench section "speed"/],
     [{ BENCH_ROUNDS: '1' }, ['--strict'], /--strict needs at least 3 rounds/],
     [{}, ['--round', '3'], /Unknown option '--round'/],
+    [{ BENCH_NODE_FLAGS: '--expose-gc other.js' }, [], /"other.js", which is not a --flag/],
   ])('when given %o %o, then it refuses with a clear message', (env, argv, message) => {
     expect(() => loadBenchSettings(env, argv)).toThrow(message);
   });
