@@ -1,4 +1,5 @@
 import { getEventListeners } from 'node:events';
+import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/errors.js';
 import {
@@ -266,6 +267,22 @@ describe('createPistonClient', () => {
 
     expect(fake.connectionsAccepted() - before).toBe(1);
     c.close();
+  });
+
+  it('when calls reuse a connection, then its TCP keep-alive is set with one delay (no system call per call)', async () => {
+    // axios and the agent both set keep-alive on every call; Node skips the system calls only
+    // when the setting does not change (8 setsockopt calls per request before).
+    const setKeepAlive = vi.spyOn(net.Socket.prototype, 'setKeepAlive');
+    const c = client();
+    try {
+      for (let i = 0; i < 5; i += 1) await c.listRuntimes();
+
+      expect(setKeepAlive.mock.calls.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(setKeepAlive.mock.calls.map((args) => `${args[0]}/${args[1]}`)).size).toBe(1);
+    } finally {
+      setKeepAlive.mockRestore();
+      c.close();
+    }
   });
 
   it('when the signal is already aborted, then nothing is sent to Piston', async () => {
