@@ -5,8 +5,6 @@ import { loadApiKeys } from './auth/api-keys.js';
 import { pistonHeaders, type Config } from './config.js';
 import { createPistonClient } from './piston/piston-client.js';
 import { judge0CallbackBody } from './compat/judge0/submission-view.js';
-import { createRedis } from './redis/redis-client.js';
-import { createRedisSubmissions } from './submissions/redis-submissions.js';
 import { createRuntimeCache, type RuntimeCache } from './runtimes/runtime-cache.js';
 
 /** A wired gateway: the app, its runtime cache, and how to release its connections. */
@@ -39,12 +37,15 @@ export async function createGateway(
     ttlMs: config.RUNTIME_CACHE_TTL_MS,
     logger,
   });
-  const shared = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  // ioredis and BullMQ are loaded only when configured: a gateway without Redis is 17 MB smaller.
+  const shared = config.REDIS_URL
+    ? (await import('./redis/redis-client.js')).createRedis(config.REDIS_URL, logger)
+    : undefined;
   // Redis mode (#18): submissions, their queue and callback retries shared by every instance,
   // in a Redis of their own when SUBMISSIONS_REDIS_URL names one.
   const submissionsUrl = config.SUBMISSIONS_REDIS_URL ?? config.REDIS_URL;
   const submissions = submissionsUrl
-    ? createRedisSubmissions({
+    ? (await import('./submissions/redis-submissions.js')).createRedisSubmissions({
         url: submissionsUrl,
         shared: submissionsUrl === config.REDIS_URL,
         config,

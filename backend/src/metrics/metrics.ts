@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExecutionLimiter } from '../execution/execution-limiter.js';
-import { REDIS_STATES, type RedisHealth } from '../redis/redis-client.js';
+import { REDIS_STATES, type RedisHealth } from '../redis/redis-health.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 
 export interface MetricsOptions {

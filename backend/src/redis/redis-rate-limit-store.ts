@@ -1,7 +1,7 @@
 import type { IncrementResponse, Options, Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type { RedisHealth } from './redis-client.js';
+import type { RedisHealth } from './redis-health.js';
 
 /**
  * A rate-limit store in Redis, so every gateway instance counts against one limit. It wraps

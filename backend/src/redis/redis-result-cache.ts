@@ -5,7 +5,7 @@ import {
   PistonExecuteResponseSchema,
   type PistonExecuteResponse,
 } from '../piston/piston-schemas.js';
-import type { RedisHealth } from './redis-client.js';
+import type { RedisHealth } from './redis-health.js';
 
 /**
  * The result cache in Redis, shared by every gateway instance. Fail open: when Redis is

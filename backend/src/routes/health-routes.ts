@@ -4,7 +4,7 @@ import type { ExecutionLimiter } from '../execution/execution-limiter.js';
 import { sendError } from '../middleware/error-handler.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { UPSTREAM_RETRY_AFTER_SECONDS } from '../piston/piston-client.js';
-import type { RedisHealth } from '../redis/redis-client.js';
+import type { RedisHealth } from '../redis/redis-health.js';
 import type { RuntimeCache } from '../runtimes/runtime-cache.js';
 import { defineRoutes } from '../openapi/route-docs.js';
 import {

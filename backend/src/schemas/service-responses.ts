@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REDIS_STATES } from '../redis/redis-client.js';
+import { REDIS_STATES } from '../redis/redis-health.js';
 
 /** Piston as the health routes report it. */
 const PistonStateSchema = z.strictObject({
