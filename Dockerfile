@@ -32,5 +32,5 @@ USER node
 EXPOSE 5000 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 5000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The same command as `npm start`; its V8 heap sizes: README (Run it yourself), docs/benchmarks.md.
+# The same command as `npm start`; its V8 heap sizes: README (Quick start), docs/benchmarks.md.
 CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=1024", "dist/main.js"]
