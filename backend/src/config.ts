@@ -154,6 +154,11 @@ export const ConfigSchema = z
     MAX_BATCH_SIZE: positiveInt().max(100).default(20),
     /** Finished submissions kept in memory without Redis, oldest finished dropped first (#18). */
     MAX_SUBMISSIONS_STORED: positiveInt().default(10000),
+    /**
+     * And at most this many bytes of them (measured as JSON), so large sources and outputs
+     * cannot fill the heap before the count is reached.
+     */
+    MAX_SUBMISSIONS_STORED_BYTES: byteSize.default(128 * 1024 * 1024),
     /** How long a submission and its result are kept in Redis. */
     SUBMISSION_TTL_MS: positiveInt().default(24 * 60 * 60 * 1000),
     /**

@@ -10,16 +10,17 @@ const LIVE_OUTPUT_COPIES = 3;
 export const HEAP_HEADROOM_BYTES = 128 * MiB;
 
 /**
- * The most the settings let the gateway hold at once: the in-memory result cache, and the output
- * of as many live runs as may run at once. (Submissions kept in memory are bounded in number,
- * not bytes.)
+ * The most the settings let the gateway hold at once: the in-memory result cache and finished
+ * submissions (without Redis), and the output of as many live runs as may run at once.
  */
 export function boundedHeapBytes(config: Config): number {
   const cache =
     config.RESULT_CACHE_TTL_MS > 0 && !config.REDIS_URL ? config.RESULT_CACHE_MAX_BYTES : 0;
+  const submissions =
+    config.REDIS_URL || config.SUBMISSIONS_REDIS_URL ? 0 : config.MAX_SUBMISSIONS_STORED_BYTES;
   const live =
     config.MAX_CONCURRENT_EXECUTIONS * config.MAX_STREAM_OUTPUT_BYTES * LIVE_OUTPUT_COPIES;
-  return cache + live;
+  return cache + submissions + live;
 }
 
 /**
@@ -37,7 +38,7 @@ export function heapLimitWarning(
   return {
     key: 'MAX_STREAM_OUTPUT_BYTES',
     message:
-      `with MAX_CONCURRENT_EXECUTIONS=${config.MAX_CONCURRENT_EXECUTIONS} live runs and the result cache the gateway may hold ` +
+      `with MAX_CONCURRENT_EXECUTIONS=${config.MAX_CONCURRENT_EXECUTIONS} live runs, the result cache and stored submissions the gateway may hold ` +
       `${mb(boundedHeapBytes(config))} MB, more than its heap limit of ${mb(heapLimitBytes)} MB allows ` +
       `(with ${mb(HEAP_HEADROOM_BYTES)} MB for everything else): raise node's --max-old-space-size or lower these settings`,
   };

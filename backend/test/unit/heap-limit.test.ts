@@ -35,17 +35,21 @@ describe('heapLimitWarning', () => {
     const warning = heapLimitWarning(settings, 1024 * MiB);
 
     expect(warning?.key).toBe('MAX_STREAM_OUTPUT_BYTES');
-    expect(warning?.message).toContain('1536 MB');
+    expect(warning?.message).toContain(`${1536 + 128} MB`); // live runs and stored submissions
     expect(warning?.message).toContain('heap limit of 1024 MB');
     expect(warning?.message).toContain('--max-old-space-size');
   });
 
-  it('when the result cache is in memory, then it counts; in Redis, it does not', () => {
+  it('when the result cache and submissions are in memory, then they count; in Redis, they do not', () => {
     const cached = { RESULT_CACHE_TTL_MS: '60000', RESULT_CACHE_MAX_BYTES: String(64 * MiB) };
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    const live = boundedHeapBytes(config(redis));
 
-    expect(boundedHeapBytes(config(cached)) - boundedHeapBytes(config())).toBe(64 * MiB);
-    expect(boundedHeapBytes(config({ ...cached, REDIS_URL: 'redis://127.0.0.1:6379' }))).toBe(
-      boundedHeapBytes(config()),
+    expect(boundedHeapBytes(config(cached)) - live).toBe(64 * MiB + 128 * MiB);
+    expect(boundedHeapBytes(config({ MAX_SUBMISSIONS_STORED_BYTES: '1mb' })) - live).toBe(MiB);
+    expect(boundedHeapBytes(config({ ...cached, ...redis }))).toBe(live);
+    expect(boundedHeapBytes(config({ SUBMISSIONS_REDIS_URL: 'redis://127.0.0.1:6380' }))).toBe(
+      live,
     );
   });
 

@@ -44,6 +44,44 @@ describe('createMemorySubmissionStore', () => {
     ]);
   });
 
+  it('when finished submissions pass maxBytes, then the oldest finished go until they fit, waiting ones stay', async () => {
+    const big = (token: string, state: Submission['state']) => ({
+      ...submission(token, state),
+      request: { language: 'python', code: 'x'.repeat(10_000) },
+    });
+    const size = Buffer.byteLength(JSON.stringify(big('a', 'finished')));
+    const store = createMemorySubmissionStore({ maxStored: 100, maxBytes: 3 * size });
+    await store.put(big('a', 'finished'));
+    await store.put(big('b', 'finished'));
+    await store.put(big('c', 'queued'));
+    // Three fit; a fourth drops the one that finished first.
+    await store.put(big('d', 'queued'));
+    expect((await store.getMany(['a', 'b', 'c', 'd'])).map((s) => s?.token)).toEqual([
+      undefined,
+      'b',
+      'c',
+      'd',
+    ]);
+    // Waiting ones are never dropped, even over the bound; b goes, and the store is over it.
+    await store.put(big('e', 'queued'));
+    expect((await store.getMany(['b', 'c', 'd', 'e'])).map((s) => s?.token)).toEqual([
+      undefined,
+      'c',
+      'd',
+      'e',
+    ]);
+    // A submission is measured again when it changes: c grows past what is left and goes.
+    await store.update('c', {
+      state: 'finished',
+      request: { language: 'python', code: 'x'.repeat(20_000) },
+    });
+    expect((await store.getMany(['c', 'd', 'e'])).map((s) => s?.token)).toEqual([
+      undefined,
+      'd',
+      'e',
+    ]);
+  });
+
   it('when a stored submission is read and changed, then the store keeps its own copy', async () => {
     const store = createMemorySubmissionStore({ maxStored: 5 });
     const original = submission('a');

@@ -95,7 +95,10 @@ function createCharge(limiter: RefundableRateLimit, store: Store): Charge {
 
 /** Without Redis: store, queue and callback retries in this process (lost on restart). */
 function memoryBackend({ config, logger, registry }: MountJudge0Options): SubmissionBackend {
-  const store = createMemorySubmissionStore({ maxStored: config.MAX_SUBMISSIONS_STORED });
+  const store = createMemorySubmissionStore({
+    maxStored: config.MAX_SUBMISSIONS_STORED,
+    maxBytes: config.MAX_SUBMISSIONS_STORED_BYTES,
+  });
   const attempt = callbackAttemptFromConfig({
     config,
     store,
