@@ -5,6 +5,8 @@ import { percentile } from './load.js';
 export interface OpenLoopResult {
   offeredPerSecond: number;
   ok: { count: number; perSecond: number; p50Ms: number; p99Ms: number };
+  /** The successes answered within `timelyMs`: the ones still of use to a client. */
+  timely: { count: number; perSecond: number };
   overloaded: { count: number; p99Ms: number };
   upstreamTimeouts: number;
   otherFailures: number;
@@ -19,6 +21,7 @@ export async function runOpenLoop(options: {
   body: () => unknown;
   perSecond: number;
   durationSeconds: number;
+  timelyMs: number;
 }): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const target = new URL(options.url);
@@ -77,6 +80,7 @@ export async function runOpenLoop(options: {
   agent.destroy();
   ok.sort((a, b) => a - b);
   overloaded.sort((a, b) => a - b);
+  const timely = ok.filter((ms) => ms <= options.timelyMs).length;
   return {
     offeredPerSecond: options.perSecond,
     ok: {
@@ -85,6 +89,7 @@ export async function runOpenLoop(options: {
       p50Ms: percentile(ok, 0.5),
       p99Ms: percentile(ok, 0.99),
     },
+    timely: { count: timely, perSecond: timely / elapsedSeconds },
     overloaded: { count: overloaded.length, p99Ms: percentile(overloaded, 0.99) },
     upstreamTimeouts,
     otherFailures,

@@ -13,6 +13,8 @@ const JOB_MS = 50;
 const CAPACITY = (JOBS * 1000) / JOB_MS;
 const OFFERED = 3 * CAPACITY;
 const QUEUE_TIMEOUT_MS = 1000;
+/** The longest a success may take with the limit on: the queue wait, then one job. */
+const TIMELY_MS = QUEUE_TIMEOUT_MS + JOB_MS;
 
 const LIMIT_ON = {
   MAX_CONCURRENT_EXECUTIONS: String(JOBS),
@@ -36,6 +38,7 @@ async function once(
       body: () => ({ language: 'python', code: `print(${++n})` }),
       perSecond: OFFERED,
       durationSeconds: durationS,
+      timelyMs: TIMELY_MS,
     });
   } finally {
     await gateway.stop();
@@ -50,6 +53,7 @@ function printRun(name: string, r: OpenLoopResult): void {
       fmt(r.ok.perSecond, 1),
       fmt(r.ok.p50Ms, 1),
       fmt(r.ok.p99Ms, 1),
+      fmt(r.timely.perSecond, 1),
       r.overloaded.count,
       fmt(r.overloaded.p99Ms, 1),
       r.upstreamTimeouts,
@@ -73,18 +77,20 @@ export function overloadTargets(on: readonly OpenLoopResult[], off: OpenLoopResu
       values: per((r) => r.ok.perSecond),
     },
     {
+      // Without the limit every job still ends (Piston's queue has no bound, and a job runs to
+      // its answer), only far too late: what the limit buys is answers in time.
       section,
-      name: 'limit on: successful req/s over limit off (same run)',
+      name: `limit on: successes within ${TIMELY_MS} ms /s over limit off's (same run)`,
       kind: 'min',
       bound: 1,
       digits: 2,
-      values: per((r) => r.ok.perSecond / off.ok.perSecond),
+      values: per((r) => r.timely.perSecond / off.timely.perSecond),
     },
     {
       section,
       name: 'limit on: success p99, against QUEUE_TIMEOUT_MS + one job',
       kind: 'max',
-      bound: QUEUE_TIMEOUT_MS + JOB_MS,
+      bound: TIMELY_MS,
       unit: 'ms',
       digits: 1,
       values: per((r) => r.ok.p99Ms),
@@ -123,6 +129,7 @@ export const overloadSection: BenchSection = {
         'successful req/s',
         'success p50 ms',
         'success p99 ms',
+        `successes within ${TIMELY_MS} ms /s`,
         '503s',
         '503 p99 ms',
         'upstream timeouts',
