@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../bench/load.js';
+import type { OpenLoopResult } from '../../bench/open-loop.js';
 import { overheadTargets, type Round } from '../../bench/overhead.js';
+import { overloadTargets } from '../../bench/overload.js';
 import { loadBenchSettings } from '../../bench/settings.js';
 import { median, spread } from '../../bench/stats.js';
 import { evaluateTarget, exitCodeFor, formatTargets, type Target } from '../../bench/targets.js';
@@ -115,6 +117,25 @@ describe('overheadTargets', () => {
     expect(keep.measured).toBeCloseTo(1400 / 9000);
     expect(keep.status).toBe('PASS');
     expect(failed).toMatchObject({ measured: 6, status: 'FAIL' });
+  });
+});
+
+describe('overloadTargets', () => {
+  const run = (okPerSecond: number, timelyPerSecond: number): OpenLoopResult => ({
+    offeredPerSecond: 240,
+    ok: { count: 0, perSecond: okPerSecond, p50Ms: 900, p99Ms: 930 },
+    timely: { count: 0, perSecond: timelyPerSecond },
+    overloaded: { count: 0, p99Ms: 5 },
+    upstreamTimeouts: 0,
+    otherFailures: 0,
+  });
+
+  it('when the limit off ends more requests but late, then the limit wins on the timely ones', () => {
+    const targets = overloadTargets([run(75, 75), run(76, 75)], run(79, 3));
+    const versusOff = targets.find((t) => t.name.includes('over limit off'));
+
+    expect(versusOff?.values).toEqual([25, 25]);
+    expect(versusOff && evaluateTarget(versusOff).status).toBe('PASS');
   });
 });
 
