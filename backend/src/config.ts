@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inlineApiKeyProblems } from './auth/api-keys.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { heapLimitWarning } from './heap-limit.js';
 
 export { ConfigError, type ConfigProblem } from './config-error.js';
 
@@ -282,5 +283,7 @@ export function configWarnings(
       });
     }
   }
+  const heap = heapLimitWarning(config);
+  if (heap) warnings.push(heap);
   return warnings;
 }

@@ -32,14 +32,14 @@ export function heapLimitWarning(
   config: Config,
   heapLimitBytes = getHeapStatistics().heap_size_limit,
 ): ConfigProblem | undefined {
-  const needed = boundedHeapBytes(config) + HEAP_HEADROOM_BYTES;
-  if (heapLimitBytes >= needed) return undefined;
+  const bounded = boundedHeapBytes(config);
+  if (heapLimitBytes >= bounded + HEAP_HEADROOM_BYTES) return undefined;
   const mb = (bytes: number) => Math.ceil(bytes / MiB);
   return {
     key: 'MAX_STREAM_OUTPUT_BYTES',
     message:
       `with MAX_CONCURRENT_EXECUTIONS=${config.MAX_CONCURRENT_EXECUTIONS} live runs, the result cache and stored submissions the gateway may hold ` +
-      `${mb(boundedHeapBytes(config))} MB, more than its heap limit of ${mb(heapLimitBytes)} MB allows ` +
+      `${mb(bounded)} MB, more than its heap limit of ${mb(heapLimitBytes)} MB allows ` +
       `(with ${mb(HEAP_HEADROOM_BYTES)} MB for everything else): raise node's --max-old-space-size or lower these settings`,
   };
 }

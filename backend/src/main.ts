@@ -2,7 +2,6 @@ import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { appMetrics } from './app.js';
 import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
-import { heapLimitWarning } from './heap-limit.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { startMetricsServer, type RunningMetricsServer } from './metrics/metrics-server.js';
@@ -55,9 +54,7 @@ async function startMetrics(
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  const heap = heapLimitWarning(config);
-  const warnings = configWarnings(config, process.env);
-  for (const { key, message } of heap ? [...warnings, heap] : warnings) {
+  for (const { key, message } of configWarnings(config, process.env)) {
     logger.warn({ key }, `${key}: ${message}`);
   }
   const gateway = await createGateway(config, logger).catch((error: unknown) =>

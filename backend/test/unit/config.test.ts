@@ -196,6 +196,14 @@ describe('configWarnings', () => {
     expect(warnings[0]?.message).toMatch(/no memory limit/);
   });
 
+  it('when the settings allow more than the heap holds, then a warning says so (heap-limit.ts)', () => {
+    const env = { PISTON_URL, MAX_CONCURRENT_EXECUTIONS: '1000', MAX_STREAM_OUTPUT_BYTES: '16mb' };
+    const warnings = configWarnings(loadConfig(env), env);
+
+    expect(warnings.map((w) => w.key)).toEqual(['MAX_STREAM_OUTPUT_BYTES']);
+    expect(warnings[0]?.message).toMatch(/heap limit/);
+  });
+
   it('when PISTON_URL is unset, then a warning names the default in use', () => {
     expect(configWarnings(loadConfig({}), {})).toEqual([
       {
